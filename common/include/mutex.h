@@ -20,6 +20,8 @@ void mutex_init(struct mutex *m, const char *name);
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_held(const struct mutex *m);
+/* The name given at init ("?" when none), for messages. */
+const char *mutex_name(const struct mutex *m);
 
 struct condvar {
     struct waitqueue waiters;

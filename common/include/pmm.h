@@ -22,3 +22,12 @@ void pmm_free_contig(uint64_t phys, size_t n);
 uint64_t pmm_free_pages(void);
 uint64_t pmm_used_pages(void);
 uint64_t pmm_total_pages(void);   /* usable RAM pages reported by the firmware */
+
+/* Build the allocator from the Multiboot2 memory map (after mb2_init()),
+   reserving low memory, the kernel image, the boot information, the boot
+   modules and the allocator's own bitmaps. Boot only, interrupts off. */
+void pmm_init(void);
+/* One past the highest physical address of usable RAM. */
+uint64_t pmm_ram_top(void);
+/* Print the boot line "mem: N MiB usable, N pages free, kernel A-B". */
+void pmm_print_summary(void);

@@ -3,5 +3,9 @@
 
 #include "types.h"
 
+/* 115200 8N1, FIFOs on, no interrupts: output works from here on. */
 void serial_init(void);
+/* Polled output; '\n' is sent as "\r\n". */
 void serial_putc(char c);
+/* Receive on IRQ 4: every byte goes to console_input_push. */
+void serial_enable_receive(void);

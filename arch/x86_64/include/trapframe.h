@@ -18,3 +18,6 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout is shared with isr.asm");
 
 static inline bool trap_from_user(const struct trap_frame *f) { return (f->cs & 3) == 3; }
+
+/* Print all registers of f, three per line. */
+void trap_frame_print(const struct trap_frame *f);

@@ -1,0 +1,187 @@
+/*
+ * VM system calls: numbers, constants and the records they fill in.
+ * Shared by the kernel (vmx/vm_syscalls.c) and userspace (libc vm.h), so it
+ * is plain C with fixed-width types and no kernel includes.
+ * docs/vm-api.md gives each call's exact semantics and errors.
+ *
+ * Calling convention: as every syscall (uapi/syscall_nr.h): rax = number,
+ * arguments in rdi, rsi, rdx, r10, r8; result >= 0 or -errno.
+ * VM ids count up from 1 since boot and are never reused.
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* ---- syscall numbers (64..95, see SYS_VM_FIRST in syscall_nr.h) ---- */
+#define SYS_VM_CREATE 64       /* vm_create(flags) -> vm id */
+#define SYS_VM_DESTROY 65      /* vm_destroy(vm) -> 0 */
+#define SYS_VM_MAP 66          /* vm_map(vm, gpa, size, rights) -> 0 */
+#define SYS_VM_UNMAP 67        /* vm_unmap(vm, gpa, size) -> 0 */
+#define SYS_VM_PROTECT 68      /* vm_protect(vm, gpa, size, rights) -> 0 */
+#define SYS_VM_WRITE 69        /* vm_write(vm, gpa, const void *buf, len) -> len */
+#define SYS_VM_READ 70         /* vm_read(vm, gpa, void *buf, len) -> len */
+#define SYS_VM_LOAD 71         /* vm_load(vm, path, gpa, struct vm_load_info *) -> 0 */
+#define SYS_VM_VCPU_CREATE 72  /* vm_vcpu_create(vm, mode, entry, const struct vm_regs *) -> index */
+#define SYS_VM_START 73        /* vm_start(vm) -> 0 */
+#define SYS_VM_WAIT 74         /* vm_wait(vm, timeout_ms) -> 0 stopped, -ETIMEDOUT */
+#define SYS_VM_KILL 75         /* vm_kill(vm) -> 0 */
+#define SYS_VM_STATS 76        /* vm_stats(vm or VM_ALL, struct vm_stats *) -> 0 */
+#define SYS_VM_INFO 77         /* vm_info(vm, struct vm_status *) -> 0 */
+#define SYS_VM_LIST 78         /* vm_list(int32_t *ids, max) -> number of VMs */
+#define SYS_VM_TRACE 79        /* vm_trace(vm, struct vm_trace_entry *, max) -> count */
+#define SYS_VM_SET_TIMEOUT 80  /* vm_set_timeout(vm, ms) -> 0: stop "timeout" after ms of running */
+
+/* ---- limits ---- */
+#define VM_PAGE_SIZE 4096ull
+#define VM_GPA_LIMIT (1ull << 30)       /* guest-physical addresses below 1 GiB */
+#define VM_MEM_LIMIT (64ull << 20)      /* backing memory per VM */
+#define VM_MAX_VMS 16                   /* VMs alive at once, system wide (= vmx/include/vm.h) */
+#define VM_MAX_VCPUS 8                  /* vCPUs per VM (= vmx/include/vm.h) */
+#define VM_MAX_REGIONS 32               /* vm_map calls alive per VM */
+#define VM_RW_MAX (1ull << 20)          /* bytes per vm_read / vm_write call */
+#define VM_GUEST_FILE_MAX (16ull << 20) /* largest guest file vm_load accepts */
+
+/* vm_create flags */
+#define VM_CREATE_FOR_PARENT 1u   /* owner is the caller's parent (the shell), so the
+                                     VM outlives a `vm create` command */
+
+/* EPT rights for vm_map / vm_protect (same bits as an EPT entry, SDM 28.2.2).
+   0 = no access (the pages stay, every access is an EPT violation).
+   Write needs read (W without R is an EPT misconfiguration, SDM 28.2.3.1). */
+#define VM_R 1u
+#define VM_W 2u
+#define VM_X 4u
+#define VM_RIGHTS_MASK 7u
+
+/* vm_load: gpa value meaning "ELF file, segments at their physical addresses" */
+#define VM_LOAD_ELF UINT64_MAX
+
+/* start modes for vm_vcpu_create */
+#define VM_MODE_REAL 1     /* 16-bit real mode (unrestricted guest), CS = 0 */
+#define VM_MODE_PROT32 2   /* 32-bit protected mode, flat 4 GiB segments, no paging */
+#define VM_MODE_LONG64 3   /* 64-bit long mode, identity paging built by the kernel */
+
+/* vm_wait timeout: block until the VM stops */
+#define VM_WAIT_FOREVER UINT64_MAX
+
+/* vm_stats: all VMs since boot */
+#define VM_ALL 0
+
+/* Initial general registers of a vCPU (vm_vcpu_create; NULL = all zero).
+   rbx is overwritten with the vCPU index when rbx_is_index is set.
+   RFLAGS always starts as 0x2 (interrupts off). */
+struct vm_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint32_t rbx_is_index;  /* 1: rbx = index of the new vCPU */
+    uint32_t reserved;
+};
+
+/* What vm_load found (may be NULL). */
+struct vm_load_info {
+    uint64_t entry;      /* ELF: e_entry; flat: the load address */
+    uint64_t lowest;     /* lowest guest-physical byte written */
+    uint64_t highest;    /* one past the highest byte written (bss included) */
+    uint32_t mode;       /* ELF32 -> VM_MODE_PROT32, ELF64 -> VM_MODE_LONG64, flat 0 */
+    uint32_t segments;   /* PT_LOAD segments loaded (flat: 1) */
+};
+
+/* ---- VM state and why it stopped (struct vm_status) ---- */
+#define VM_IS_CREATED 0      /* vCPUs may be added; not started yet */
+#define VM_IS_RUNNING 1
+#define VM_IS_STOPPED 2      /* a VM runs once; it can still be inspected */
+#define VM_IS_DESTROYED 3    /* only in records of VMs that no longer exist */
+
+#define VM_STOPPED_NONE 0
+#define VM_STOPPED_HALTED 1          /* "halted": every vCPU executed HLT */
+#define VM_STOPPED_EXIT 2            /* "exit code K": HC_EXIT, exit_code = K */
+#define VM_STOPPED_EPT_VIOLATION 3   /* "EPT violation: write at GPA 0x... (rip 0x...)" */
+#define VM_STOPPED_EPT_MISCONFIG 4   /* "EPT misconfiguration at GPA ..." */
+#define VM_STOPPED_TRIPLE_FAULT 5    /* "triple fault (rip 0x...)" */
+#define VM_STOPPED_KILLED 6          /* "killed": vm_kill, vm_destroy or owner exit */
+#define VM_STOPPED_TIMEOUT 7         /* "timeout": vm_set_timeout limit reached */
+#define VM_STOPPED_UNHANDLED 8       /* "unhandled exit NAME" */
+#define VM_STOPPED_ENTRY_FAILED 9    /* "entry failed: ..." */
+#define VM_STOPPED_INIT_SIPI 10      /* INIT or SIPI signal */
+#define VM_STOPPED_ERROR 11          /* host-side failure, the text says what */
+
+#define VM_NAME_LEN 24            /* exit-reason names (NUL terminated) */
+#define VM_REASON_LEN 160         /* stop reason text */
+
+/* One exit as recorded in a vCPU's trace ring (newest last). */
+struct vm_trace_entry {
+    uint32_t reason;          /* basic exit reason (SDM App. C) */
+    uint32_t vcpu;
+    uint64_t rip;             /* guest RIP of the exiting instruction */
+    uint64_t qualification;
+    uint64_t gpa;             /* guest-physical address (EPT exits), else 0 */
+    uint64_t cycles;          /* TSC cycles the host spent handling it */
+    char name[VM_NAME_LEN];
+};
+
+#define VM_INFO_TRACE 8
+#define VM_INFO_REGIONS 16
+
+struct vm_region_info {
+    uint64_t gpa, size;
+    uint32_t rights;          /* VM_R | VM_W | VM_X of the mapping as created */
+    uint32_t reserved;
+};
+
+struct vm_status {
+    int32_t id;
+    int32_t owner;            /* pid */
+    uint32_t state;           /* VM_IS_* */
+    uint32_t stop_code;       /* VM_STOPPED_* */
+    int64_t exit_code;        /* VM_STOPPED_EXIT: the guest's code */
+    uint32_t vcpus;
+    uint32_t regions;         /* mappings alive (first VM_INFO_REGIONS listed) */
+    uint64_t mem_bytes;       /* backing memory mapped */
+    uint64_t exits;           /* VM exits so far */
+    uint64_t load_entry;      /* entry of the last vm_load (0: none) */
+    uint32_t load_mode;       /* mode of the last ELF vm_load (0: flat or none) */
+    uint32_t timeout_ms;      /* vm_set_timeout value (0: none) */
+    char stop_reason[VM_REASON_LEN];  /* e.g. "halted", "EPT violation: write at ..." */
+    struct vm_region_info region[VM_INFO_REGIONS];
+    uint32_t ntrace;          /* valid entries in trace (oldest first) */
+    uint32_t reserved;
+    struct vm_trace_entry trace[VM_INFO_TRACE];
+};
+
+/* ---- statistics ---- */
+#define VM_STAT_ROWS 96       /* >= the number of basic exit reasons */
+#define VM_STAT_TOP 8
+
+struct vm_exit_stat {
+    uint32_t reason;
+    uint32_t reserved;
+    uint64_t count;
+    uint64_t total_cycles;    /* host TSC cycles handling these exits */
+    uint64_t min_cycles, max_cycles;
+    char name[VM_NAME_LEN];
+};
+
+struct vm_stat_top {
+    uint64_t key;             /* port, CPUID leaf, MSR index or GPA page */
+    uint64_t count;
+};
+
+struct vm_stats {
+    int32_t vm;               /* id, or VM_ALL */
+    uint32_t nrows;           /* rows with count > 0, sorted by count, descending */
+    uint64_t exits;
+    uint64_t entries;         /* VM entries (launch + resume) */
+    uint64_t guest_cycles;    /* TSC cycles spent in the guest */
+    uint64_t host_cycles;     /* TSC cycles spent in exit handling */
+    uint64_t run_ns;          /* wall time the VM was running (VM_ALL: sum) */
+    uint64_t tsc_hz;          /* TSC frequency if the kernel knows it, else 0 */
+    struct vm_exit_stat row[VM_STAT_ROWS];
+    /* Breakdowns behind the counts (most frequent first, count 0 = unused).
+       Taken from the exit trace rings when the core keeps no counters. */
+    uint32_t breakdown_from_trace;   /* 1: breakdowns cover only the last exits */
+    uint32_t reserved;
+    struct vm_stat_top io_ports[VM_STAT_TOP];
+    struct vm_stat_top cpuid_leaves[VM_STAT_TOP];
+    struct vm_stat_top msrs[VM_STAT_TOP];
+    struct vm_stat_top ept_gpas[VM_STAT_TOP];
+};

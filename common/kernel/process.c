@@ -1,0 +1,584 @@
+/*
+ * Processes: creation from an ELF file, user threads, exit and teardown,
+ * waitpid, kill, exit hooks, ps.
+ *
+ * Locking: proc_lock (spinlock) guards the process list, every process's
+ * state, exit status, parent, thread list and user-thread records; it is
+ * held only for short list work (interrupts off), never across sleeping
+ * calls. p->lock (mutex) serialises changes to p's memory (sbrk, stacks).
+ * A process is freed by whoever reaps it: its parent in waitpid, or its
+ * last thread when nobody will wait (parent gone or the kernel).
+ */
+#include "elf_loader.h"
+#include "fault.h"
+#include "errno.h"
+#include "fd.h"
+#include "kheap.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "panic.h"
+#include "paging.h"
+#include "pmm.h"
+#include "process.h"
+#include "thread_internal.h"
+#include "tty.h"
+#include "user_memory.h"
+#include "usermode.h"
+#include "vfs.h"
+#include "x86.h"
+
+static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+static struct process *proc_head;
+static struct waitqueue child_exit_wq = WAITQUEUE_INIT;
+static int next_pid = 1;
+
+void process_init(void)
+{
+    usermode_init();
+}
+
+struct process *process_current(void) { return thread_current()->process; }
+
+uint64_t process_page_root(const struct process *p) { return p->root; }
+
+/* Lookup with proc_lock held. */
+static struct process *find_locked(int pid)
+{
+    for (struct process *p = proc_head; p; p = p->next)
+        if (p->pid == pid)
+            return p;
+    return NULL;
+}
+
+struct process *process_find(int pid)
+{
+    spin_lock(&proc_lock);
+    struct process *p = find_locked(pid);
+    spin_unlock(&proc_lock);
+    return p;
+}
+
+static void unlink_locked(struct process *p)
+{
+    for (struct process **pp = &proc_head; *pp; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            return;
+        }
+    }
+}
+
+static const char *path_basename(const char *path)
+{
+    const char *b = path;
+    for (const char *s = path; *s; s++)
+        if (*s == '/' && s[1])
+            b = s + 1;
+    return b;
+}
+
+static struct process *process_alloc(const char *path, int parent)
+{
+    struct process *p = kzalloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->root = paging_create_address_space();
+    if (!p->root) {
+        kfree(p);
+        return NULL;
+    }
+    strlcpy(p->name, path_basename(path), sizeof(p->name));
+    p->parent = parent;
+    p->state = PROC_ALIVE;
+    mutex_init(&p->lock, "process");
+    p->fd_lock = (struct spinlock)SPINLOCK_INIT("fd table");
+    return p;
+}
+
+/* Free p's memory, page tables and descriptors (p is not running). */
+static void process_free_resources(struct process *p)
+{
+    fd_close_all(p);
+    for (int i = 0; i < p->nsegments; i++)
+        umem_unmap_range(p, p->segments[i].start, p->segments[i].end);
+    p->nsegments = 0;
+    umem_unmap_range(p, p->heap_start, ALIGN_UP(p->brk, PAGE_SIZE));
+    for (int slot = 0; slot < PROC_MAX_THREADS; slot++) {
+        if (p->stack_slots & (1ull << slot)) {
+            uint64_t top = USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT;
+            umem_unmap_range(p, top - USER_STACK_SIZE, top);
+        }
+    }
+    p->stack_slots = 0;
+    if (p->pages != 0)
+        kprintf("process %s: %lu user pages not accounted for\n", p->name, p->pages);
+    paging_destroy_address_space(p->root);
+    p->root = 0;
+    while (p->uthreads) {
+        struct uthread_rec *r = p->uthreads;
+        p->uthreads = r->next;
+        kfree(r);
+    }
+}
+
+/* Map a free stack slot of p; returns its top or a negative errno. */
+static int64_t stack_alloc(struct process *p, int *slot_out)
+{
+    for (int slot = 0; slot < PROC_MAX_THREADS; slot++) {
+        if (p->stack_slots & (1ull << slot))
+            continue;
+        uint64_t top = USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT;
+        int err = umem_map_range(p, top - USER_STACK_SIZE, top, PTE_WRITE | PTE_NX);
+        if (err) {
+            umem_unmap_range(p, top - USER_STACK_SIZE, top);
+            return err;
+        }
+        p->stack_slots |= 1ull << slot;
+        *slot_out = slot;
+        return (int64_t)top;
+    }
+    return -EAGAIN;
+}
+
+static void stack_free(struct process *p, int slot)
+{
+    uint64_t top = USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT;
+    umem_unmap_range(p, top - USER_STACK_SIZE, top);
+    p->stack_slots &= ~(1ull << slot);
+}
+
+/* Kernel half of every user thread: jump to ring 3 through the frame that
+   process code prepared at the top of this thread's kernel stack. */
+static void user_thread_entry(void *arg)
+{
+    struct thread *t = arg;
+    cli();
+    usermode_enter((struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame)));
+}
+
+/*
+ * A new (not yet started) user thread of p entering at rip with rdi = a0,
+ * rsi = a1 and rsp = sp on stack slot `slot`. Links it into p and records
+ * it for thread_join. NULL on out-of-memory.
+ */
+static struct thread *uthread_new(struct process *p, int slot, uint64_t rip, uint64_t sp,
+                                  uint64_t a0, uint64_t a1)
+{
+    struct uthread_rec *rec = kzalloc(sizeof(*rec));
+    struct thread *t = rec ? thread_alloc(p->name, user_thread_entry, NULL) : NULL;
+    if (!t) {
+        kfree(rec);
+        return NULL;
+    }
+    t->arg = t;
+    t->process = p;
+    t->stack_slot = slot;
+    thread_detach(t);   /* user joins go through uthread_rec */
+    usermode_frame_init(thread_prepare_user_frame(t), rip, sp, a0, a1);
+    rec->tid = t->tid;
+    spin_lock(&proc_lock);
+    t->kill_pending = p->exiting;
+    t->proc_next = p->threads;
+    p->threads = t;
+    p->nthreads++;
+    rec->next = p->uthreads;
+    p->uthreads = rec;
+    spin_unlock(&proc_lock);
+    return t;
+}
+
+/*
+ * Write argv onto the stack below top, System V style: rsp -> argc,
+ * argv[0..argc-1], NULL, envp NULL, auxv AT_NULL pair; rsp 16-aligned.
+ * Returns the new rsp; *argv_out = the user address of argv[0].
+ */
+static int64_t stack_push_args(struct process *p, uint64_t top, int argc, char *const argv[],
+                               uint64_t *argv_out)
+{
+    uint64_t ptrs[SPAWN_MAX_ARGS];
+    uint64_t sp = top;
+    for (int i = argc - 1; i >= 0; i--) {
+        size_t len = strlen(argv[i]) + 1;
+        sp -= len;
+        if (umem_write(p, sp, argv[i], len) < 0)
+            return -EFAULT;
+        ptrs[i] = sp;
+    }
+    sp = ALIGN_DOWN(sp, 16);
+    uint64_t words = (uint64_t)argc + 5;
+    if (words % 2)
+        sp -= 8;
+    sp -= words * 8;
+    uint64_t v = (uint64_t)argc;
+    int err = umem_write(p, sp, &v, 8);
+    if (!err)
+        err = umem_write(p, sp + 8, ptrs, (size_t)argc * 8);
+    uint64_t zeros[4] = {0, 0, 0, 0};
+    if (!err)
+        err = umem_write(p, sp + 8 + (uint64_t)argc * 8, zeros, sizeof(zeros));
+    *argv_out = sp + 8;
+    return err ? err : (int64_t)sp;
+}
+
+/* Load the program and build the main thread of p (not started). */
+static int process_build(struct process *p, const char *path, int argc, char *const argv[],
+                         struct thread **main_out)
+{
+    void *file;
+    size_t size;
+    int err = vfs_read_all(path, &file, &size);
+    if (err)
+        return err;
+    uint64_t entry, image_end;
+    err = elf_load(p, file, size, &entry, &image_end);
+    kfree(file);
+    if (err)
+        return err;
+    p->heap_start = p->brk = image_end + PAGE_SIZE;   /* one unmapped page as a gap */
+    err = fd_init_std(p);
+    if (err)
+        return err;
+    int slot;
+    int64_t top = stack_alloc(p, &slot);
+    if (top < 0)
+        return (int)top;
+    uint64_t uargv;
+    int64_t sp = stack_push_args(p, (uint64_t)top, argc, argv, &uargv);
+    if (sp < 0)
+        return (int)sp;
+    *main_out = uthread_new(p, slot, entry, (uint64_t)sp, (uint64_t)argc, uargv);
+    return *main_out ? 0 : -ENOMEM;
+}
+
+int process_spawn(const char *path, int argc, char *const argv[], int parent)
+{
+    if (argc < 0 || argc > SPAWN_MAX_ARGS)
+        return -E2BIG;
+    if (parent < 0)
+        return -EINVAL;
+    struct process *p = process_alloc(path, parent);
+    if (!p)
+        return -ENOMEM;
+    struct thread *main = NULL;
+    int err = process_build(p, path, argc, argv, &main);
+    if (err) {
+        process_free_resources(p);
+        kfree(p);
+        return err;
+    }
+    spin_lock(&proc_lock);
+    p->pid = next_pid++;
+    p->next = proc_head;
+    proc_head = p;
+    int pid = p->pid;
+    spin_unlock(&proc_lock);
+    thread_start(main);
+    return pid;
+}
+
+/* Start p's exit with status unless it has started already; tell every
+   thread to leave and wake those that wait interruptibly. proc_lock held. */
+static void kill_locked(struct process *p, int status)
+{
+    if (!p->exiting) {
+        p->exiting = true;
+        p->exit_status = status;
+    }
+    for (struct thread *t = p->threads; t; t = t->proc_next) {
+        t->kill_pending = true;
+        sched_wake_if_interruptible(t);
+    }
+}
+
+int process_kill(int pid, int status)
+{
+    spin_lock(&proc_lock);
+    struct process *p = find_locked(pid);
+    if (!p || p->state != PROC_ALIVE) {
+        spin_unlock(&proc_lock);
+        return -ESRCH;
+    }
+    kill_locked(p, status);
+    spin_unlock(&proc_lock);
+    return 0;
+}
+
+/* The last thread of p is leaving: run the exit hooks, free everything
+   but the struct, become a zombie (or disappear if nobody will wait). */
+static void process_teardown(struct process *p, struct thread *last)
+{
+    while (p->exit_hooks) {
+        struct exit_hook *h = p->exit_hooks;
+        p->exit_hooks = h->next;
+        h->fn(p, h->data);
+        kfree(h);
+    }
+    bool irq = irq_save();
+    last->process = NULL;                 /* from now on a kernel thread */
+    paging_switch(paging_kernel_root());
+    irq_restore(irq);
+    process_free_resources(p);
+
+    struct process *free_list = NULL;
+    spin_lock(&proc_lock);
+    p->state = PROC_ZOMBIE;
+    for (struct process **pp = &proc_head; *pp;) {
+        struct process *c = *pp;
+        if (c->parent == p->pid && c->state == PROC_ZOMBIE) {
+            *pp = c->next;                 /* nobody will wait for it now */
+            c->next = free_list;
+            free_list = c;
+            continue;
+        }
+        if (c->parent == p->pid)
+            c->parent = PARENT_NONE;       /* orphan: reaps itself */
+        pp = &c->next;
+    }
+    /* the kernel (parent 0) always collects what it spawned */
+    struct process *parent = p->parent > 0 ? find_locked(p->parent) : NULL;
+    bool orphan = p->parent == PARENT_NONE || (p->parent > 0 && (!parent || parent->state != PROC_ALIVE));
+    if (orphan)
+        unlink_locked(p);
+    waitqueue_wake_all(&child_exit_wq);
+    spin_unlock(&proc_lock);
+    if (orphan)
+        kfree(p);
+    while (free_list) {
+        struct process *c = free_list;
+        free_list = c->next;
+        kfree(c);
+    }
+}
+
+void process_thread_exiting(struct thread *t)
+{
+    struct process *p = t->process;
+    mutex_lock(&p->lock);
+    stack_free(p, t->stack_slot);
+    mutex_unlock(&p->lock);
+
+    spin_lock(&proc_lock);
+    for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->proc_next) {
+        if (*pp == t) {
+            *pp = t->proc_next;
+            break;
+        }
+    }
+    bool last = --p->nthreads == 0;
+    for (struct uthread_rec *r = p->uthreads; r; r = r->next) {
+        if (r->tid == t->tid) {
+            r->done = true;
+            r->value = t->exit_value;
+        }
+    }
+    if (!p->exiting && last) {
+        p->exiting = true;    /* the last thread left without exit(): status 0 */
+        p->exit_status = 0;
+    }
+    waitqueue_wake_all(&p->thread_exit_wq);
+    spin_unlock(&proc_lock);
+    if (last)
+        process_teardown(p, t);
+}
+
+int process_wait(int parent, int pid, int *status)
+{
+    spin_lock(&proc_lock);
+    for (;;) {
+        bool have_child = false;
+        struct process *zombie = NULL;
+        for (struct process *c = proc_head; c; c = c->next) {
+            if (c->parent != parent || (pid != -1 && c->pid != pid))
+                continue;
+            have_child = true;
+            if (c->state == PROC_ZOMBIE) {
+                zombie = c;
+                break;
+            }
+        }
+        if (!have_child) {
+            spin_unlock(&proc_lock);
+            return -ECHILD;
+        }
+        if (zombie) {
+            unlink_locked(zombie);
+            spin_unlock(&proc_lock);
+            int zpid = zombie->pid;
+            *status = zombie->exit_status;
+            kfree(zombie);
+            return zpid;
+        }
+        if (!waitqueue_wait_killable(&child_exit_wq, &proc_lock)) {
+            spin_unlock(&proc_lock);
+            return -EINTR;
+        }
+    }
+}
+
+int process_add_exit_hook(struct process *p, void (*fn)(struct process *p, void *data), void *data)
+{
+    struct exit_hook *h = kzalloc(sizeof(*h));
+    if (!h)
+        return -ENOMEM;
+    h->fn = fn;
+    h->data = data;
+    spin_lock(&proc_lock);
+    h->next = p->exit_hooks;
+    p->exit_hooks = h;
+    spin_unlock(&proc_lock);
+    return 0;
+}
+
+int process_thread_create(struct process *p, uint64_t rip, uint64_t arg)
+{
+    if (p->exiting)
+        return -EINTR;
+    mutex_lock(&p->lock);
+    int slot;
+    int64_t top = stack_alloc(p, &slot);
+    mutex_unlock(&p->lock);
+    if (top < 0)
+        return (int)top;
+    /* as if called: rsp % 16 == 8 at entry, return address 0 (faults) */
+    uint64_t sp = (uint64_t)top - 16;
+    uint64_t zero = 0;
+    umem_write(p, sp, &zero, 8);
+    struct thread *t = uthread_new(p, slot, rip, sp, arg, 0);
+    if (!t) {
+        mutex_lock(&p->lock);
+        stack_free(p, slot);
+        mutex_unlock(&p->lock);
+        return -ENOMEM;
+    }
+    int tid = t->tid;
+    thread_start(t);
+    return tid;
+}
+
+static struct uthread_rec *uthread_find_locked(struct process *p, int tid)
+{
+    for (struct uthread_rec *r = p->uthreads; r; r = r->next)
+        if (r->tid == tid)
+            return r;
+    return NULL;
+}
+
+int process_thread_join(int tid, uint64_t *value)
+{
+    struct process *p = process_current();
+    if (tid == thread_current()->tid)
+        return -EDEADLK;
+    spin_lock(&proc_lock);
+    for (;;) {
+        struct uthread_rec *r = uthread_find_locked(p, tid);
+        if (!r) {
+            spin_unlock(&proc_lock);
+            return -ESRCH;
+        }
+        if (r->done) {
+            for (struct uthread_rec **pp = &p->uthreads; *pp; pp = &(*pp)->next) {
+                if (*pp == r) {
+                    *pp = r->next;
+                    break;
+                }
+            }
+            spin_unlock(&proc_lock);
+            *value = r->value;
+            kfree(r);
+            return 0;
+        }
+        if (!waitqueue_wait_killable(&p->thread_exit_wq, &proc_lock)) {
+            spin_unlock(&proc_lock);
+            return -EINTR;
+        }
+    }
+}
+
+int process_list(struct proc_info *info, int max)
+{
+    int n = 0;
+    spin_lock(&proc_lock);
+    for (struct process *p = proc_head; p; p = p->next, n++) {
+        if (n >= max)
+            continue;
+        info[n] = (struct proc_info){
+            .pid = p->pid,
+            .parent = p->parent,
+            .threads = p->nthreads,
+            .state = p->state == PROC_ZOMBIE ? 1 : 0,
+            .pages = p->pages,
+        };
+        strlcpy(info[n].name, p->name, sizeof(info[n].name));
+    }
+    spin_unlock(&proc_lock);
+    return n;
+}
+
+int64_t process_sbrk(struct process *p, int64_t incr)
+{
+    mutex_lock(&p->lock);
+    uint64_t old = p->brk;
+    int64_t r = (int64_t)old;
+    if (incr > 0) {
+        if ((uint64_t)incr > USER_HEAP_MAX || old + (uint64_t)incr > p->heap_start + USER_HEAP_MAX) {
+            r = -ENOMEM;
+        } else {
+            uint64_t from = ALIGN_UP(old, PAGE_SIZE), to = ALIGN_UP(old + (uint64_t)incr, PAGE_SIZE);
+            if (umem_map_range(p, from, to, PTE_WRITE | PTE_NX) < 0) {
+                umem_unmap_range(p, from, to);
+                r = -ENOMEM;
+            } else {
+                p->brk = old + (uint64_t)incr;
+            }
+        }
+    } else if (incr < 0) {
+        uint64_t dec = (uint64_t)(-(incr + 1)) + 1;   /* no overflow for INT64_MIN */
+        if (dec > old - p->heap_start) {
+            r = -EINVAL;
+        } else {
+            p->brk = old - dec;
+            umem_unmap_range(p, ALIGN_UP(p->brk, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE));
+        }
+    }
+    mutex_unlock(&p->lock);
+    return r;
+}
+
+/* True when t is in user mode underneath the interrupt now being handled:
+   the frame at the top of its kernel stack is an interrupt frame from ring
+   3 (a syscall frame would mean t is inside a system call). */
+static bool interrupted_in_user_mode(const struct thread *t)
+{
+    const struct trap_frame *f = (const struct trap_frame *)(t->kstack_top - sizeof(*f));
+    return trap_from_user(f) && f->vector != SYSCALL_VECTOR;
+}
+
+void process_preempt_check(void)
+{
+    struct thread *t = thread_current();
+    if (!t->process || !t->kill_pending || t->in_exit || !interrupted_in_user_mode(t))
+        return;
+    sti();
+    thread_exit();
+}
+
+void process_syscall_exit_check(void)
+{
+    if (thread_current()->kill_pending)
+        thread_exit();
+}
+
+void process_user_fault(struct trap_frame *f, const char *what, uint64_t addr)
+{
+    struct thread *t = thread_current();
+    struct process *p = t->process;
+    if (!p || t->in_exit)
+        panic("user-mode %s at 0x%lx (rip 0x%lx) without a process", what, addr, f->rip);
+    if (f->vector == 14)
+        kprintf("%s[%d]: segmentation fault at 0x%lx (rip 0x%lx)\n", p->name, p->pid, addr, f->rip);
+    else
+        kprintf("%s[%d]: %s (rip 0x%lx)\n", p->name, p->pid, what, f->rip);
+    process_kill(p->pid, EXIT_STATUS_FAULT);
+    sti();
+    thread_exit();
+}

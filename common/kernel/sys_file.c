@@ -1,0 +1,164 @@
+/*
+ * File system calls: read, write, open, close, lseek, stat, readdir,
+ * ioctl, unlink, mkdir. User data moves through a small bounce buffer on
+ * the kernel stack; the VFS only ever sees kernel memory.
+ */
+#include "abi.h"
+#include "errno.h"
+#include "fd.h"
+#include "process.h"
+#include "syscall.h"
+#include "tty.h"
+#include "uaccess.h"
+#include "vfs.h"
+
+#define BOUNCE 1024
+#define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND)
+
+/* Copy a user path into buf (PATH_MAX bytes): 0 or -EFAULT/-ENAMETOOLONG/-ENOENT. */
+static int path_from_user(char *buf, uint64_t upath)
+{
+    int64_t len = strncpy_from_user(buf, upath, PATH_MAX);
+    if (len < 0)
+        return (int)len;
+    return len == 0 ? -ENOENT : 0;
+}
+
+/* read(fd, buf, len): one read of at most BOUNCE bytes (short reads are normal). */
+int64_t sys_read(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t a3, uint64_t a4)
+{
+    if (!user_range_ok(ubuf, len))
+        return -EFAULT;
+    struct file *f = fd_get(process_current(), (int)fd);
+    if (!f || fd > 0x7FFFFFFF) {
+        vfs_close(f);
+        return -EBADF;
+    }
+    char buf[BOUNCE];
+    ssize_t n = vfs_read(f, buf, MIN(len, sizeof(buf)));
+    vfs_close(f);
+    if (n > 0 && copy_to_user(ubuf, buf, (size_t)n) < 0)
+        return -EFAULT;
+    return n;
+}
+
+/* write(fd, buf, len): writes everything unless an error stops it. */
+int64_t sys_write(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t a3, uint64_t a4)
+{
+    if (!user_range_ok(ubuf, len))
+        return -EFAULT;
+    struct file *f = fd_get(process_current(), (int)fd);
+    if (!f || fd > 0x7FFFFFFF) {
+        vfs_close(f);
+        return -EBADF;
+    }
+    char buf[BOUNCE];
+    uint64_t done = 0;
+    int64_t err = 0;
+    while (done < len) {
+        size_t chunk = MIN(len - done, sizeof(buf));
+        if (copy_from_user(buf, ubuf + done, chunk) < 0) {
+            err = -EFAULT;
+            break;
+        }
+        ssize_t n = vfs_write(f, buf, chunk);
+        if (n <= 0) {
+            err = n;
+            break;
+        }
+        done += (uint64_t)n;
+    }
+    vfs_close(f);
+    return done > 0 ? (int64_t)done : err;
+}
+
+int64_t sys_open(uint64_t upath, uint64_t flags, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if ((flags & ~(uint64_t)OPEN_FLAGS_KNOWN) || (flags & O_ACCMODE) == O_ACCMODE)
+        return -EINVAL;
+    char path[PATH_MAX];
+    int err = path_from_user(path, upath);
+    if (err)
+        return err;
+    struct file *f;
+    err = vfs_open(path, (int)flags, &f);
+    if (err)
+        return err;
+    int fd = fd_install(process_current(), f);
+    if (fd < 0)
+        vfs_close(f);
+    return fd;
+}
+
+int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (fd > 0x7FFFFFFF)
+        return -EBADF;
+    return fd_close(process_current(), (int)fd);
+}
+
+int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4)
+{
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+        return -EINVAL;
+    struct file *f = fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+    if (!f)
+        return -EBADF;
+    int64_t r = vfs_seek(f, (int64_t)off, (int)whence);
+    vfs_close(f);
+    return r;
+}
+
+int64_t sys_stat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (!ust || !user_range_ok(ust, sizeof(struct stat)))
+        return -EFAULT;
+    char path[PATH_MAX];
+    int err = path_from_user(path, upath);
+    if (err)
+        return err;
+    struct stat st;
+    err = vfs_stat(path, &st);
+    if (err)
+        return err;
+    return copy_to_user(ust, &st, sizeof(st));
+}
+
+int64_t sys_readdir(uint64_t fd, uint64_t udirent, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (!udirent || !user_range_ok(udirent, sizeof(struct dirent)))
+        return -EFAULT;
+    struct file *f = fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+    if (!f)
+        return -EBADF;
+    struct dirent d;
+    int r = vfs_readdir(f, &d);
+    vfs_close(f);
+    if (r == 1 && copy_to_user(udirent, &d, sizeof(d)) < 0)
+        return -EFAULT;
+    return r;
+}
+
+int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4)
+{
+    struct file *f = fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+    if (!f)
+        return -EBADF;
+    int64_t r = cmd > 0x7FFFFFFF ? -EINVAL : tty_ioctl(f, (int)cmd, arg);
+    vfs_close(f);
+    return r;
+}
+
+int64_t sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    char path[PATH_MAX];
+    int err = path_from_user(path, upath);
+    return err ? err : vfs_unlink(path);
+}
+
+int64_t sys_mkdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    char path[PATH_MAX];
+    int err = path_from_user(path, upath);
+    return err ? err : vfs_mkdir(path);
+}

@@ -1,0 +1,265 @@
+/*
+ * vmtest: checks of the VM system calls from userspace (docs/vm-api.md).
+ *
+ *   vmtest args     every bad-argument case gets its own errno; the expected
+ *                   codes are written here, not taken from the kernel
+ *   vmtest owner    a VM of another process: EPERM to change, readable,
+ *                   destroyed when that process is killed
+ *   vmtest leak N   create N VMs with 4 MiB each, start them, and exit
+ *                   without destroying them (the kernel must free it all:
+ *                   compare `mem` before and after)
+ *   vmtest child    (used by `owner`) create a VM and sleep
+ *
+ * Prints one line per check ("vmtest: NAME: ok" or "... FAILED (...)") and
+ * "vmtest: N passed, M failed"; exit status 0 when nothing failed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <vm.h>
+
+#define RWX (VM_R | VM_W | VM_X)
+#define MEM (1ull << 20)
+#define BAD_PTR ((void *)0xffff800000001000ull)   /* kernel half */
+#define LOW_PTR ((void *)0x10)                    /* the NULL guard */
+
+static int passed, failed;
+static char big[VM_RW_MAX + 4096];
+
+/* Check that a call returned -1 with errno want (want 0: returned >= 0). */
+static void expect(const char *name, long ret, int want)
+{
+    int got = ret < 0 ? errno : 0;
+    if (got == want) {
+        passed++;
+        printf("vmtest: %s: ok\n", name);
+        return;
+    }
+    failed++;
+    printf("vmtest: %s: FAILED (got %s, want %s)\n", name, got ? errno_name(got) : "success",
+           want ? errno_name(want) : "success");
+}
+
+static void check(const char *name, bool ok)
+{
+    expect(name, ok ? 0 : (errno = EINVAL, -1), 0);
+}
+
+static int finish(void)
+{
+    printf("vmtest: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
+static void memory_args(int id)
+{
+    expect("map unaligned gpa", vm_map(id, 0x1001, 0x1000, RWX), EINVAL);
+    expect("map unaligned size", vm_map(id, 0x1000, 0x1800, RWX), EINVAL);
+    expect("map size 0", vm_map(id, 0x1000, 0, RWX), EINVAL);
+    expect("map past the GPA limit", vm_map(id, VM_GPA_LIMIT - 0x1000, 0x2000, RWX), ERANGE);
+    expect("map wrapping around", vm_map(id, 0xfffffffffffff000ull, 0x2000, RWX), ERANGE);
+    expect("map past the memory limit", vm_map(id, 0, VM_MEM_LIMIT + 0x1000, RWX), EFBIG);
+    expect("map W without R", vm_map(id, 0, 0x1000, VM_W), EACCES);
+    expect("map unknown rights bit", vm_map(id, 0, 0x1000, 8), EACCES);
+    expect("map 1M rwx", vm_map(id, 0, MEM, RWX), 0);
+    expect("map overlapping", vm_map(id, 0x80000, 0x1000, RWX), EEXIST);
+    expect("map unknown vm", vm_map(9999, 0x200000, 0x1000, RWX), ESRCH);
+    expect("unmap unmapped", vm_unmap(id, MEM, 0x1000), ENXIO);
+    expect("protect partly mapped", vm_protect(id, MEM - 0x1000, 0x2000, VM_R), ENXIO);
+    expect("protect bad rights", vm_protect(id, 0x1000, 0x1000, VM_W | VM_X), EACCES);
+    expect("protect r", vm_protect(id, 0x8000, 0x1000, VM_R), 0);
+    expect("map x only above", vm_map(id, MEM, 0x1000, VM_X), 0);
+    expect("unmap it", vm_unmap(id, MEM, 0x1000), 0);
+}
+
+static void copy_args(int id)
+{
+    char buf[8] = "abcdefg";
+    expect("write kernel pointer", vm_write(id, 0x1000, BAD_PTR, 4), EFAULT);
+    expect("write NULL", vm_write(id, 0x1000, NULL, 4), EFAULT);
+    expect("write too long", vm_write(id, 0x1000, big, VM_RW_MAX + 1), E2BIG);
+    expect("write unmapped", vm_write(id, 2 * MEM, buf, 4), ENXIO);
+    expect("read across the end", vm_read(id, MEM - 2, buf, 4), ENXIO);
+    expect("read past the GPA limit", vm_read(id, VM_GPA_LIMIT - 2, buf, 4), ERANGE);
+    expect("write 8 bytes", vm_write(id, 0x3000, "guest!!", 8), 0);
+    memset(buf, 0, sizeof(buf));
+    expect("read them back", vm_read(id, 0x3000, buf, 8), 0);
+    check("read returns the bytes", strcmp(buf, "guest!!") == 0);
+    check("read ignores EPT rights", vm_read(id, 0x8000, buf, 4) == 4);
+}
+
+static void load_args(int id)
+{
+    static char long_path[400];
+    struct vm_load_info info;
+    memset(long_path, 'a', sizeof(long_path) - 1);
+    long_path[0] = '/';
+    expect("load missing file", vm_load(id, "/guests/nope.bin", 0x1000, NULL), ENOENT);
+    expect("load a directory", vm_load(id, "/guests", 0x1000, NULL), EISDIR);
+    expect("load flat as ELF", vm_load(id, "/guests/hello.bin", VM_LOAD_ELF, NULL), ENOEXEC);
+    expect("load bad path pointer", vm_load(id, LOW_PTR, 0x1000, NULL), EFAULT);
+    expect("load path too long", vm_load(id, long_path, 0x1000, NULL), ENAMETOOLONG);
+    expect("load across the end", vm_load(id, "/guests/hello.bin", MEM - 8, NULL), ENXIO);
+    expect("load bad info pointer", vm_load(id, "/guests/hello.bin", 0x1000, BAD_PTR), EFAULT);
+    expect("load ELF64", vm_load(id, "/guests/hello64.elf", VM_LOAD_ELF, &info), 0);
+    check("ELF64 entry 0x10000 long64", info.entry == 0x10000 && info.mode == VM_MODE_LONG64);
+    expect("load flat", vm_load(id, "/guests/hello.bin", 0x1000, &info), 0);
+    check("flat entry = load address", info.entry == 0x1000 && info.mode == 0 &&
+                                       info.highest == 0x1000 + 43);
+}
+
+/* vCPU and run-state errors; the guest is one HLT per vCPU. */
+static void run_args(int id)
+{
+    static const unsigned char hlt = 0xF4;
+    struct vm_regs regs = {.rbx_is_index = 1};
+    expect("vcpu bad mode", vm_vcpu_create(id, 9, 0x1000, NULL), EINVAL);
+    expect("vcpu real entry >= 64K", vm_vcpu_create(id, VM_MODE_REAL, 0x10000, NULL), EINVAL);
+    expect("vcpu bad regs pointer", vm_vcpu_create(id, VM_MODE_REAL, 0x1000, LOW_PTR), EFAULT);
+    expect("start without vcpus", vm_start(id), ECHILD);
+    expect("wait never started", vm_wait(id, 0), ECHILD);
+    expect("kill not running", vm_kill(id), EALREADY);
+    expect("write a HLT", vm_write(id, 0x1000, &hlt, 1), 0);
+    for (int i = 0; i < VM_MAX_VCPUS; i++)
+        if (vm_vcpu_create(id, VM_MODE_REAL, 0x1000, &regs) != i)
+            expect("vcpu create", -1, 0);
+    expect("vcpu beyond the limit", vm_vcpu_create(id, VM_MODE_REAL, 0x1000, &regs), ENOSPC);
+    expect("start", vm_start(id), 0);
+    expect("start twice", vm_start(id), EALREADY);
+    expect("vcpu while started", vm_vcpu_create(id, VM_MODE_REAL, 0x1000, NULL), EBUSY);
+    expect("timeout while started", vm_set_timeout(id, 100), EBUSY);
+    expect("wait", vm_wait(id, VM_WAIT_FOREVER), 0);
+    expect("kill stopped", vm_kill(id), EALREADY);
+}
+
+static void record_args(int id)
+{
+    static struct vm_stats st;
+    static struct vm_status info;
+    int32_t ids[4];
+    expect("stats NULL", vm_stats(id, NULL), EFAULT);
+    expect("stats negative id", vm_stats(-5, &st), EINVAL);
+    expect("info unknown vm", vm_info(9999, &info), ESRCH);
+    expect("info kernel pointer", vm_info(id, BAD_PTR), EFAULT);
+    expect("list NULL", vm_list(NULL, 4), EFAULT);
+    expect("trace bad pointer", vm_trace(id, LOW_PTR, 8), EFAULT);
+    expect("stats", vm_stats(id, &st), 0);
+    check("8 HLT exits", st.nrows >= 1 && strcmp(st.row[0].name, "HLT") == 0 &&
+                         st.row[0].count == VM_MAX_VCPUS);
+    expect("info", vm_info(id, &info), 0);
+    check("info: stopped, halted, 8 vCPUs, 1M", info.state == VM_IS_STOPPED &&
+              info.stop_code == VM_STOPPED_HALTED && info.vcpus == VM_MAX_VCPUS &&
+              info.mem_bytes == MEM && strcmp(info.stop_reason, "halted") == 0);
+    check("list has the vm", vm_list(ids, 4) >= 1 && ids[0] >= 1);
+}
+
+static void create_args(void)
+{
+    int ids[VM_MAX_VMS + 1], n = 0;
+    struct vm_status info;
+    expect("create unknown flags", vm_create(0x80), EINVAL);
+    int id = vm_create(VM_CREATE_FOR_PARENT);
+    expect("create for the parent", id, 0);
+    check("owner is the parent", vm_info(id, &info) == 0 && info.owner == getppid());
+    expect("destroy the parent's vm", vm_destroy(id), 0);
+    expect("destroy it again", vm_destroy(id), ESRCH);
+    while (n <= VM_MAX_VMS && (ids[n] = vm_create(0)) > 0)
+        n++;
+    expect("too many vms", n <= VM_MAX_VMS ? -1 : 0, ENOSPC);
+    while (n > 0)
+        vm_destroy(ids[--n]);
+}
+
+static int test_args(void)
+{
+    int id = vm_create(0);
+    if (id < 0) {
+        printf("vmtest: vm_create: %s\n", vm_error_text(errno));
+        return 1;
+    }
+    memory_args(id);
+    copy_args(id);
+    load_args(id);
+    run_args(id);
+    record_args(id);
+    expect("destroy", vm_destroy(id), 0);
+    expect("destroyed: ESRCH", vm_map(id, 0, 0x1000, RWX), ESRCH);
+    create_args();
+    return finish();
+}
+
+/* The VM of process pid (the first one it owns), or -1. */
+static int vm_of(int pid)
+{
+    int32_t ids[VM_MAX_VMS];
+    struct vm_status info;
+    int n = vm_list(ids, VM_MAX_VMS);
+    for (int i = 0; i < n && i < VM_MAX_VMS; i++)
+        if (vm_info(ids[i], &info) == 0 && info.owner == pid)
+            return ids[i];
+    return -1;
+}
+
+static int test_owner(void)
+{
+    static struct vm_status info;
+    char *argv[] = {"vmtest", "child", NULL};
+    int status, id = -1;
+    pid_t child = spawn("/bin/vmtest", argv);
+    expect("spawn the child", child, 0);
+    for (int i = 0; i < 100 && id < 0; i++, sleep_ms(50))
+        id = vm_of(child);
+    check("the child created a vm", id > 0);
+    expect("map another's vm", vm_map(id, 0x100000, 0x1000, RWX), EPERM);
+    expect("destroy another's vm", vm_destroy(id), EPERM);
+    expect("kill another's vm", vm_kill(id), EPERM);
+    expect("info of another's vm", vm_info(id, &info), 0);
+    expect("kill the child", kill(child), 0);
+    waitpid(child, &status);
+    expect("info after the owner died", vm_info(id, &info), 0);
+    check("destroyed with its owner", info.state == VM_IS_DESTROYED);
+    check("no vm left of the child", vm_of(child) < 0);
+    return finish();
+}
+
+static int child(void)
+{
+    int id = vm_create(0);
+    if (id < 0 || vm_map(id, 0, MEM, RWX) < 0)
+        return 1;
+    sleep_ms(30000);
+    return 0;
+}
+
+/* N VMs, 4 MiB each, 2 vCPUs looping over CPUID; exit without cleanup. */
+static int test_leak(int n)
+{
+    static const unsigned char loop[] = {0x0F, 0xA2, 0xEB, 0xFC};   /* cpuid; jmp $-2 */
+    for (int i = 0; i < n; i++) {
+        int id = vm_create(0);
+        if (id < 0 || vm_map(id, 0, 4 * MEM, RWX) < 0 || vm_write(id, 0x1000, loop, 4) < 0 ||
+            vm_vcpu_create(id, VM_MODE_REAL, 0x1000, NULL) < 0 ||
+            vm_vcpu_create(id, VM_MODE_REAL, 0x1000, NULL) < 0 || vm_start(id) < 0) {
+            printf("vmtest: leak: %s\n", vm_error_text(errno));
+            return 1;
+        }
+    }
+    printf("vmtest: leaving %d running vms behind\n", n);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "args") == 0)
+        return test_args();
+    if (argc >= 2 && strcmp(argv[1], "owner") == 0)
+        return test_owner();
+    if (argc >= 2 && strcmp(argv[1], "child") == 0)
+        return child();
+    if (argc >= 3 && strcmp(argv[1], "leak") == 0)
+        return test_leak(atoi(argv[2]));
+    fprintf(stderr, "usage: vmtest args | owner | leak N\n");
+    return 2;
+}

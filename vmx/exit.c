@@ -1,0 +1,100 @@
+/*
+ * The exit dispatch table, event injection and the "nobody handles this"
+ * path. Everything runs on the vCPU thread, interrupts off, VMCS current.
+ * Reasons without an entry go to exit_unexpected(), which stops the VM with
+ * a dump of the guest state and the exit information, never the host.
+ */
+#include "exit.h"
+#include "kprintf.h"
+#include "vm_internal.h"
+#include "vmcs.h"
+
+static const exit_handler exit_handlers[EXIT_REASON_MAX] = {
+    [EXIT_REASON_EXCEPTION_NMI] = exit_exception_nmi,
+    [EXIT_REASON_EXTERNAL_INTERRUPT] = exit_external_interrupt,
+    [EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
+    [EXIT_REASON_INIT_SIGNAL] = exit_init_sipi,
+    [EXIT_REASON_SIPI_SIGNAL] = exit_init_sipi,
+    [EXIT_REASON_CPUID] = exit_cpuid,
+    [EXIT_REASON_GETSEC] = exit_inject_ud_insn,
+    [EXIT_REASON_HLT] = exit_hlt,
+    [EXIT_REASON_INVD] = exit_invd_wbinvd,
+    [EXIT_REASON_VMCALL] = exit_vmcall,
+    [EXIT_REASON_VMCLEAR] = exit_inject_ud_insn,
+    [EXIT_REASON_VMLAUNCH] = exit_inject_ud_insn,
+    [EXIT_REASON_VMPTRLD] = exit_inject_ud_insn,
+    [EXIT_REASON_VMPTRST] = exit_inject_ud_insn,
+    [EXIT_REASON_VMREAD] = exit_inject_ud_insn,
+    [EXIT_REASON_VMRESUME] = exit_inject_ud_insn,
+    [EXIT_REASON_VMWRITE] = exit_inject_ud_insn,
+    [EXIT_REASON_VMOFF] = exit_inject_ud_insn,
+    [EXIT_REASON_VMON] = exit_inject_ud_insn,
+    [EXIT_REASON_CR_ACCESS] = exit_cr_access,
+    [EXIT_REASON_IO_INSTRUCTION] = exit_io,
+    [EXIT_REASON_MSR_READ] = exit_msr_read,
+    [EXIT_REASON_MSR_WRITE] = exit_msr_write,
+    [EXIT_REASON_MWAIT_INSTRUCTION] = exit_inject_ud_insn,
+    [EXIT_REASON_MONITOR_INSTRUCTION] = exit_inject_ud_insn,
+    [EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
+    [EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
+    [EXIT_REASON_INVEPT] = exit_inject_ud_insn,
+    [EXIT_REASON_PREEMPTION_TIMER] = exit_preemption_timer,
+    [EXIT_REASON_INVVPID] = exit_inject_ud_insn,
+    [EXIT_REASON_WBINVD] = exit_invd_wbinvd,
+    [EXIT_REASON_XSETBV] = exit_xsetbv,
+    [EXIT_REASON_VMFUNC] = exit_inject_ud_insn,
+};
+
+enum exit_action exit_dispatch(struct vcpu *v)
+{
+    uint32_t reason = v->exit.reason;
+    if (__builtin_expect(reason & EXIT_REASON_FAILED_ENTRY, 0))
+        return exit_entry_failed(v);
+    exit_handler h = reason < EXIT_REASON_MAX ? exit_handlers[reason] : NULL;
+    return h ? h(v) : exit_unexpected(v);
+}
+
+void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code, uint32_t error_code)
+{
+    /* Real mode delivers no error codes (SDM 26.2.1.3). */
+    if (!(vmcs_readnat(GUEST_CR0) & CR0_PE))
+        has_error_code = false;
+    uint32_t info = INTR_INFO_VALID | (INTR_TYPE_HW_EXCEPTION << 8) | vector;
+    if (has_error_code) {
+        info |= INTR_INFO_DELIVER_CODE;
+        vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+    }
+    vmcs_write32(VM_ENTRY_INTR_INFO, info);
+    UNUSED(v);
+}
+
+enum exit_action exit_inject_ud_insn(struct vcpu *v) { return exit_inject_ud(v); }
+
+static const char *const gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                          "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+
+void exit_dump_guest(struct vcpu *v)
+{
+    struct vmx_guest_state g;
+    vmcs_read_guest_state(&g);
+    v->gpr[GPR_RSP] = g.rsp;
+    kprintf("[vm%d] vcpu %d: exit %s (0x%x) qual 0x%lx gpa 0x%lx\n", vm_id(v->vm), v->index,
+            vmx_exit_reason_name(EXIT_REASON_BASIC(v->exit.reason)), v->exit.reason,
+            vmcs_readnat(EXIT_QUALIFICATION), vmcs_read64(GUEST_PHYSICAL_ADDRESS));
+    kprintf("[vm%d]   rip %016lx rflags %016lx cr0 %lx cr3 %lx cr4 %lx efer %lx\n", vm_id(v->vm), g.rip,
+            g.rflags, g.cr0, g.cr3, g.cr4, g.efer);
+    for (int i = 0; i < 16; i += 4)
+        kprintf("[vm%d]   %-3s %016lx %-3s %016lx %-3s %016lx %-3s %016lx\n", vm_id(v->vm), gpr_names[i],
+                v->gpr[i], gpr_names[i + 1], v->gpr[i + 1], gpr_names[i + 2], v->gpr[i + 2], gpr_names[i + 3],
+                v->gpr[i + 3]);
+    kprintf("[vm%d]   cs %04x base %lx limit %x ar %x; ss %04x ar %x; tr ar %x; idt-vectoring 0x%x\n",
+            vm_id(v->vm), g.seg[SEG_CS].selector, g.seg[SEG_CS].base, g.seg[SEG_CS].limit, g.seg[SEG_CS].ar,
+            g.seg[SEG_SS].selector, g.seg[SEG_SS].ar, g.seg[SEG_TR].ar, vmcs_read32(IDT_VECTORING_INFO));
+}
+
+enum exit_action exit_unexpected(struct vcpu *v)
+{
+    exit_dump_guest(v);
+    return vcpu_stop(v, VM_STOP_UNHANDLED, "unhandled exit %s",
+                     vmx_exit_reason_name(EXIT_REASON_BASIC(v->exit.reason)));
+}

@@ -1,0 +1,62 @@
+/*
+ * Exits caused by events rather than instructions: external interrupts,
+ * the VMX-preemption timer, triple fault, INIT/SIPI, HLT, exceptions.
+ * vCPU thread, interrupts off.
+ */
+#include "exit.h"
+#include "kprintf.h"
+#include "vm_internal.h"
+#include "vmx.h"
+
+/* "Acknowledge interrupt on exit" is 0: the interrupt is still pending in the
+   PIC. Returning YIELD makes the loop enable interrupts for a moment, so the
+   host IDT takes it (and the timer's preempt point may switch threads). */
+enum exit_action exit_external_interrupt(struct vcpu *v)
+{
+    /* Time limit without a preemption timer: checked at every host tick. */
+    if (v->time_budget && v->stats.guest_cycles >= v->time_budget)
+        return vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
+    return EXIT_YIELD;
+}
+
+/* The preemption timer counts guest time only (SDM 25.5.1). With a time
+   limit, reaching 0 means the budget is spent; without one it only
+   guarantees the host gets the CPU back now and then. */
+enum exit_action exit_preemption_timer(struct vcpu *v)
+{
+    if (v->time_budget && v->stats.guest_cycles >= v->time_budget)
+        return vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
+    uint64_t left = v->time_budget ? (v->time_budget - v->stats.guest_cycles) >> vmx_preempt_shift(&vmx.caps)
+                                   : 0xFFFFFFFFull;
+    vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, left > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)left);
+    return EXIT_YIELD;
+}
+
+enum exit_action exit_triple_fault(struct vcpu *v)
+{
+    exit_dump_guest(v);
+    return vcpu_stop(v, VM_STOP_TRIPLE_FAULT, "triple fault (rip 0x%lx)", v->exit.rip);
+}
+
+enum exit_action exit_init_sipi(struct vcpu *v)
+{
+    bool init = EXIT_REASON_BASIC(v->exit.reason) == EXIT_REASON_INIT_SIGNAL;
+    return vcpu_stop(v, VM_STOP_INIT_SIPI, "%s (rip 0x%lx)", init ? "INIT signal" : "SIPI", v->exit.rip);
+}
+
+enum exit_action exit_hlt(struct vcpu *v)
+{
+    exit_skip_instruction(v);
+    return vcpu_stop(v, VM_STOP_HALTED, "halted");
+}
+
+/* The exception bitmap is 0, so only NMIs land here (a host NMI while the
+   guest ran): nothing to do for the guest. Anything else is unexpected. */
+enum exit_action exit_exception_nmi(struct vcpu *v)
+{
+    uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
+    v->exit.qual = info;
+    if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
+        return EXIT_RESUME;
+    return exit_unexpected(v);
+}

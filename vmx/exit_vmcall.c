@@ -1,0 +1,50 @@
+/*
+ * VMCALL exits: the hypercall ABI of common/include/uapi/hypercall.h.
+ * RAX = number, RBX/RCX/RDX = arguments, result in RAX (negative errno on
+ * failure). vCPU thread, interrupts off.
+ */
+#include "errno.h"
+#include "exit.h"
+#include "hypercall.h"
+#include "timer.h"
+#include "vm_internal.h"
+
+#define HC_WRITE_MAX 4096   /* bytes per write hypercall */
+
+/* write(gpa, len): print guest bytes through the vCPU's console line buffer. */
+static int64_t hc_write(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+    if (len > HC_WRITE_MAX)
+        return -EINVAL;
+    for (uint64_t i = 0; i < len; i++) {
+        const char *p = vm_gpa_to_host(v->vm, gpa + i, EPT_R);
+        if (!p)
+            return -EFAULT;
+        vcpu_console_putc(v, *p);
+    }
+    return (int64_t)len;
+}
+
+enum exit_action exit_vmcall(struct vcpu *v)
+{
+    uint64_t nr = v->gpr[GPR_RAX], a1 = v->gpr[GPR_RBX], a2 = v->gpr[GPR_RCX];
+    int64_t ret;
+    switch (nr) {
+    case HC_EXIT:
+        exit_skip_instruction(v);
+        v->exit_code = (int64_t)a1;
+        return vcpu_stop(v, VM_STOP_EXIT_CODE, "exit code %ld", (int64_t)a1);
+    case HC_WRITE:
+        ret = hc_write(v, a1, a2);
+        break;
+    case HC_CLOCK:
+        ret = (int64_t)timer_ns();
+        break;
+    default:
+        ret = -ENOSYS;
+        break;
+    }
+    v->gpr[GPR_RAX] = (uint64_t)ret;
+    exit_skip_instruction(v);
+    return EXIT_RESUME;
+}

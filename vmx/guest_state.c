@@ -1,0 +1,105 @@
+/*
+ * Initial guest state for the three start modes (SDM Vol. 3C 26.3.1; the
+ * recipes are in VMX-FACTS section 9). Pure: fills a struct, the VMCS is
+ * written elsewhere (vmcs_state.c).
+ *
+ *   real    16-bit real mode at CS:IP = 0:rip (needs unrestricted guest)
+ *   prot32  flat 32-bit protected mode, paging off (unrestricted guest)
+ *   long64  64-bit mode with the caller's identity page tables at cr3
+ */
+#include "kstring.h"
+#include "vmx_state.h"
+
+#define AR_CODE_RX_ACCESSED 0xBu    /* type 11: execute/read, accessed */
+#define AR_DATA_RW_ACCESSED 0x3u    /* type 3: read/write, accessed */
+#define AR_TSS_BUSY_32 0xBu         /* 32/64-bit busy TSS */
+#define AR_LDT 0x2u
+
+static struct vmx_segment seg(uint16_t sel, uint64_t base, uint32_t limit, uint32_t ar)
+{
+    return (struct vmx_segment){sel, base, limit, ar};
+}
+
+/* CR0 honouring FIXED0/FIXED1; PE and PG are exempt under unrestricted guest (26.3.1.1). */
+static uint64_t fixed_cr0(const struct vmx_caps *c, uint64_t want)
+{
+    uint64_t must1 = c->cr0_fixed0 & ~(CR0_PE | CR0_PG);
+    return (want | must1) & c->cr0_fixed1;
+}
+
+static uint64_t fixed_cr4(const struct vmx_caps *c, uint64_t want)
+{
+    return (want | c->cr4_fixed0) & c->cr4_fixed1;
+}
+
+static void common_state(struct vmx_guest_state *g, uint64_t rip, uint64_t rsp)
+{
+    memset(g, 0, sizeof(*g));
+    g->rip = rip;
+    g->rsp = rsp;
+    g->rflags = RFLAGS_FIXED1;
+    g->dr7 = 0x400;                     /* DR7 reset value */
+    g->pat = 0x0007040600070406ull;     /* PAT power-on value (SDM Vol. 3A 11.12.4) */
+    g->link_pointer = ~0ull;            /* no shadow VMCS */
+    g->seg[SEG_LDTR] = seg(0, 0, 0, AR_UNUSABLE);
+    g->activity = ACTIVITY_ACTIVE;
+}
+
+static void real_mode(struct vmx_guest_state *g, const struct vmx_caps *c)
+{
+    g->cr0 = fixed_cr0(c, CR0_ET);
+    g->cr4 = fixed_cr4(c, 0);
+    g->seg[SEG_CS] = seg(0, 0, 0xFFFF, AR_P | AR_S | AR_CODE_RX_ACCESSED);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            g->seg[s] = seg(0, 0, 0xFFFF, AR_P | AR_S | AR_DATA_RW_ACCESSED);
+    g->seg[SEG_TR] = seg(0, 0, 0xFFFF, AR_P | AR_TSS_BUSY_32);
+    g->idtr_limit = 0x3FF;              /* real-mode IVT at 0 */
+    g->gdtr_limit = 0xFFFF;
+}
+
+static void prot32_mode(struct vmx_guest_state *g, const struct vmx_caps *c)
+{
+    g->cr0 = fixed_cr0(c, CR0_PE | CR0_ET);
+    g->cr4 = fixed_cr4(c, 0);
+    g->seg[SEG_CS] = seg(0x08, 0, 0xFFFFFFFF, AR_G | AR_DB | AR_P | AR_S | AR_CODE_RX_ACCESSED);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            g->seg[s] = seg(0x10, 0, 0xFFFFFFFF, AR_G | AR_DB | AR_P | AR_S | AR_DATA_RW_ACCESSED);
+    g->seg[SEG_TR] = seg(0, 0, 0xFFFF, AR_P | AR_TSS_BUSY_32);
+}
+
+static void long64_mode(struct vmx_guest_state *g, const struct vmx_caps *c, uint64_t cr3)
+{
+    g->cr0 = fixed_cr0(c, CR0_PE | CR0_PG | CR0_NE | CR0_ET);
+    g->cr4 = fixed_cr4(c, CR4_PAE);
+    g->cr3 = cr3;
+    g->efer = (1ull << 8) | (1ull << 10);   /* LME | LMA */
+    g->seg[SEG_CS] = seg(0x08, 0, 0xFFFFFFFF, AR_G | AR_L | AR_P | AR_S | AR_CODE_RX_ACCESSED);
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            g->seg[s] = seg(0x10, 0, 0xFFFFFFFF, AR_G | AR_DB | AR_P | AR_S | AR_DATA_RW_ACCESSED);
+    g->seg[SEG_TR] = seg(0, 0, 0x67, AR_P | AR_TSS_BUSY_32);
+}
+
+void vmx_guest_state_init(struct vmx_guest_state *g, const struct vmx_caps *caps, enum vmx_mode mode,
+                          uint64_t rip, uint64_t rsp, uint64_t cr3, uint64_t gdtr_base, uint32_t gdtr_limit,
+                          uint32_t *entry_ctl)
+{
+    common_state(g, rip, rsp);
+    *entry_ctl &= ~(uint32_t)VM_ENTRY_IA32E_MODE_GUEST;
+    switch (mode) {
+    case VMX_MODE_REAL:
+        real_mode(g, caps);
+        break;
+    case VMX_MODE_PROT32:
+        prot32_mode(g, caps);
+        break;
+    case VMX_MODE_LONG64:
+        long64_mode(g, caps, cr3);
+        g->gdtr_base = gdtr_base;
+        g->gdtr_limit = gdtr_limit;
+        *entry_ctl |= VM_ENTRY_IA32E_MODE_GUEST;
+        break;
+    }
+}

@@ -1,0 +1,76 @@
+/*
+ * VM-exit handling: one table indexed by the basic exit reason (exit.c),
+ * handlers in exit_*.c. Runs on the vCPU thread right after the exit, with
+ * interrupts off and the vCPU's VMCS current.
+ *
+ * A handler returns what the vCPU loop does next:
+ *   EXIT_RESUME  enter the guest again at once (the hot path);
+ *   EXIT_YIELD   open an interrupt window first (pending host interrupts are
+ *                taken, the scheduler may run other threads), then resume;
+ *   EXIT_STOP    the vCPU stopped (vcpu_stop() recorded why).
+ * A handler that completes an instruction calls exit_skip_instruction().
+ */
+#pragma once
+
+#include "vcpu.h"
+#include "vmx_ops.h"
+
+enum exit_action { EXIT_RESUME, EXIT_YIELD, EXIT_STOP };
+
+typedef enum exit_action (*exit_handler)(struct vcpu *v);
+
+/* Dispatch v->exit (reason already read) to its handler. */
+enum exit_action exit_dispatch(struct vcpu *v);
+
+/* Advance guest RIP past the exiting instruction (VM-exit instruction length). */
+static inline void exit_skip_instruction(struct vcpu *v)
+{
+    vmcs_writenat(GUEST_RIP, v->exit.rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
+/* Inject a hardware exception at the next entry (RIP not advanced: faults
+   report the faulting instruction). */
+void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code, uint32_t error_code);
+static inline enum exit_action exit_inject_ud(struct vcpu *v)
+{
+    exit_inject_exception(v, VEC_UD, false, 0);
+    return EXIT_RESUME;
+}
+static inline enum exit_action exit_inject_gp(struct vcpu *v)
+{
+    exit_inject_exception(v, VEC_GP, true, 0);
+    return EXIT_RESUME;
+}
+
+/* Stop the vCPU for an exit nobody handles, dumping guest state and exit info. */
+enum exit_action exit_unexpected(struct vcpu *v);
+/* Print the guest registers and the exit information (for stops and gdb). */
+void exit_dump_guest(struct vcpu *v);
+
+/* Handlers, one per concern (exit_*.c). */
+enum exit_action exit_cpuid(struct vcpu *v);
+enum exit_action exit_hlt(struct vcpu *v);
+enum exit_action exit_io(struct vcpu *v);
+enum exit_action exit_vmcall(struct vcpu *v);
+enum exit_action exit_ept_violation(struct vcpu *v);
+enum exit_action exit_ept_misconfig(struct vcpu *v);
+enum exit_action exit_msr_read(struct vcpu *v);
+enum exit_action exit_msr_write(struct vcpu *v);
+enum exit_action exit_cr_access(struct vcpu *v);
+enum exit_action exit_triple_fault(struct vcpu *v);
+enum exit_action exit_init_sipi(struct vcpu *v);
+enum exit_action exit_external_interrupt(struct vcpu *v);
+enum exit_action exit_preemption_timer(struct vcpu *v);
+enum exit_action exit_exception_nmi(struct vcpu *v);
+enum exit_action exit_inject_ud_insn(struct vcpu *v);
+enum exit_action exit_invd_wbinvd(struct vcpu *v);
+enum exit_action exit_xsetbv(struct vcpu *v);
+enum exit_action exit_entry_failed(struct vcpu *v);
+
+/* Console output of guest bytes, line-buffered, "[vmN] " prefix (exit_io.c). */
+void vcpu_console_putc(struct vcpu *v, char c);
+void vcpu_console_flush(struct vcpu *v);
+
+/* Guest linear -> guest physical for the current guest paging mode; -EFAULT
+   if not mapped, -EINVAL for PAE paging (not handled) (exit_io.c). */
+int vcpu_linear_to_gpa(struct vcpu *v, uint64_t linear, uint64_t *gpa);

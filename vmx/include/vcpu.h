@@ -1,0 +1,80 @@
+/*
+ * A virtual CPU: a kernel thread whose body enters the guest, handles the
+ * exit and repeats until the vCPU stops (vcpu.c). The first fields are
+ * shared with entry.asm (offsets in vcpu_regs.inc, checked below).
+ * Everything here is touched only by the vCPU's own thread, except
+ * stop_request (any thread sets it) and the read-only copies in vm.c.
+ */
+#pragma once
+
+#include "types.h"
+#include "vm.h"
+#include "vmx_state.h"
+#include "vmx_stats.h"
+
+/* Guest GPR numbers (SDM Table 27-3), used for vcpu->gpr[]. */
+enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+           GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
+
+/* What the exit path knows about the current exit. */
+struct vmx_exit_info {
+    uint32_t reason;        /* full exit-reason field */
+    uint64_t rip;           /* guest RIP at the exit */
+    uint64_t qual;          /* set by handlers that read it (else 0) */
+    uint64_t gpa;           /* set by EPT handlers (else 0) */
+};
+
+#define VCPU_LINE_MAX 120
+#define VCPU_SHADOW_MSRS 5
+
+struct vcpu {
+    /* ---- shared with entry.asm: do not reorder ---- */
+    uint64_t gpr[16];       /* guest GPRs; gpr[GPR_RSP] unused (VMCS has RSP) */
+    uint64_t cr2;           /* guest CR2 */
+    uint64_t host_rsp;      /* value last written to HOST_RSP */
+    uint8_t launched;       /* 0: next entry is VMLAUNCH */
+    /* ---- C only ---- */
+    volatile bool stop_request;
+    bool stopped;
+    struct vmx_exit_info exit;
+    struct vm *vm;
+    int index;
+    uint16_t vpid;
+    uint64_t vmcs;          /* physical address of the VMCS region */
+    struct thread *thread;
+    struct vm_vcpu_params params;
+    struct vmx_ctl_state ctl;     /* the controls this vCPU runs with */
+    uint64_t time_budget;         /* guest TSC cycles allowed; 0 = no limit */
+    unsigned line_len;            /* console line buffer */
+    char line[VCPU_LINE_MAX];
+    enum vm_stop_kind stop_kind;
+    int64_t exit_code;                    /* HC_EXIT argument */
+    char stop_text[VM_STOP_TEXT_MAX];
+    uint64_t shadow_msr[VCPU_SHADOW_MSRS];   /* syscall MSRs the guest wrote (exit_msr.c) */
+    struct vmx_stats stats;
+    struct vmx_trace trace;
+};
+
+#define VCPU_OFFSET_CHECK(member, off) \
+    _Static_assert(__builtin_offsetof(struct vcpu, member) == (off), "vcpu_regs.inc: " #member)
+VCPU_OFFSET_CHECK(gpr[GPR_RAX], 0);
+VCPU_OFFSET_CHECK(gpr[GPR_RCX], 8);
+VCPU_OFFSET_CHECK(gpr[GPR_RDX], 16);
+VCPU_OFFSET_CHECK(gpr[GPR_RBX], 24);
+VCPU_OFFSET_CHECK(gpr[GPR_RBP], 40);
+VCPU_OFFSET_CHECK(gpr[GPR_RSI], 48);
+VCPU_OFFSET_CHECK(gpr[GPR_RDI], 56);
+VCPU_OFFSET_CHECK(gpr[GPR_R8], 64);
+VCPU_OFFSET_CHECK(gpr[GPR_R15], 120);
+VCPU_OFFSET_CHECK(cr2, 128);
+VCPU_OFFSET_CHECK(host_rsp, 136);
+VCPU_OFFSET_CHECK(launched, 144);
+
+/* Thread body of a vCPU: set up the VMCS, run until stopped, report, exit. */
+void vcpu_thread_main(void *vcpu);
+/* Make v's VMCS current (the scheduler's switch-in hook). */
+void vcpu_switch_in(void *vcpu);
+
+/* Stop this vCPU with a reason; kinds other than HALTED stop the whole VM.
+   Returns EXIT_STOP for handlers to return. */
+int vcpu_stop(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, ...) PRINTF_LIKE(3, 4);

@@ -1,0 +1,64 @@
+/*
+ * struct vm, shared by the files of vmx/ only (others use vm.h).
+ * Locking: vm->lock (mutex) serialises memory changes, vCPU creation, start
+ * and destroy; vm->stop_lock (spinlock, interrupt-safe) protects the stop
+ * state that vCPU threads update and vm_wait waits on.
+ */
+#pragma once
+
+#include "ept.h"
+#include "mutex.h"
+#include "spinlock.h"
+#include "vcpu.h"
+#include "vm.h"
+#include "waitqueue.h"
+
+struct vm {
+    int id;
+    int refs;                        /* under the registry lock (vm.c) */
+    bool registered;
+    enum vm_state state;
+    struct mutex lock;
+    struct ept ept;
+    uint64_t mem_pages;              /* backing pages mapped */
+    uint64_t time_limit_ms;
+    int nvcpus;
+    struct vcpu *vcpus[VM_MAX_VCPUS];
+    /* stop state, under stop_lock */
+    struct spinlock stop_lock;
+    struct waitqueue stopped_wq;
+    int running_vcpus;
+    enum vm_stop_kind stop_kind;
+    int64_t exit_code;
+    char stop_text[VM_STOP_TEXT_MAX];
+    /* the last guest console bytes (all vCPUs), under stop_lock */
+    char console[VM_CONSOLE_CAPTURE];
+    size_t console_len;
+};
+
+/* Remember a guest console byte for vm_get_console(). */
+void vm_console_capture(struct vm *vm, char c);
+
+/* The vCPU thread v has finished (v->stop_kind/stop_text say why); wakes
+   vm_wait when it was the last one. */
+void vm_vcpu_stopped(struct vm *vm, struct vcpu *v);
+/* A VM-wide stop reason: the first one recorded is the VM's; every vCPU is
+   asked to stop. Any context with interrupts off or on. */
+void vm_record_stop(struct vm *vm, enum vm_stop_kind kind, int64_t code, const char *text);
+/* Invalidate EPT-derived translations after rights were removed (INVEPT). */
+void vm_flush_ept(struct vm *vm);
+/* Host pointer for guest-physical gpa (valid to the end of its 4 KiB page), NULL
+   if unmapped. need: EPT rights the access needs (0: ignore rights). */
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t need);
+
+/* Shared all-ones I/O and MSR bitmaps (vm_bitmaps in vm.c). */
+struct vmx_bitmaps {
+    uint64_t io_a, io_b, msr;
+};
+extern struct vmx_bitmaps vmx_bitmaps;
+
+/* Free every backing page and the EPT of a VM that no longer runs (vm_memory.c). */
+void vm_free_memory(struct vm *vm);
+
+/* Add a stopped vCPU's statistics to the system-wide totals (vm.c). */
+void vm_stats_retire(const struct vmx_stats *s);

@@ -1,0 +1,5 @@
+/* The VM system calls (vmx/vm_syscalls.c; ABI in uapi/vm.h, docs/vm-api.md). */
+#pragma once
+
+/* Install the VM syscalls into the syscall table (boot, once). */
+void vm_syscalls_init(void);

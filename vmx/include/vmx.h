@@ -1,0 +1,31 @@
+/*
+ * VT-x on this CPU: detection at boot, VMX root operation on first use.
+ * One CPU; the global state below is written once by vmx_detect() (boot,
+ * interrupts on or off) and read-only afterwards, except that vmx_enable()
+ * turns VMX on once (serialised by the VM registry mutex in vm.c).
+ */
+#pragma once
+
+#include "types.h"
+#include "vmx_caps.h"
+
+struct vmx_global {
+    bool available;               /* VT-x usable with the controls we need */
+    bool enabled;                 /* VMXON done */
+    char why[160];                /* why unavailable, for messages */
+    struct vmx_caps caps;
+    struct vmx_controls ctl;
+    uint64_t vmxon_region;        /* physical */
+    uint64_t tsc_hz;              /* TSC ticks per second (calibrated at enable) */
+};
+
+extern struct vmx_global vmx;
+
+/* Detect VT-x and print the one boot line ("vmx: VT-x rev ..." or why not).
+   Never panics; reads capability MSRs only when they exist. */
+void vmx_detect(void);
+/* Enter VMX root operation (IA32_FEATURE_CONTROL, CR4.VMXE, VMXON); idempotent.
+   0, -ENODEV without VT-x, -EIO if VMXON fails. Interrupts must be on
+   (the TSC is calibrated against the timer the first time). */
+int vmx_enable(void);
+static inline bool vmx_available(void) { return vmx.available; }

@@ -1,0 +1,61 @@
+/*
+ * VM-exit statistics and the exit trace ring. Plain fixed-width structs so
+ * the VM syscalls can copy them to userspace as they are.
+ *
+ * Per vCPU, each basic exit reason counts exits and the TSC cycles the host
+ * spent handling them (from the VM exit to the end of the handler: min, max,
+ * total). Per vCPU also: entries, cycles in the guest (VM entry to VM exit)
+ * and in the host. A VM's figures are the sum over its vCPUs; system-wide
+ * figures add every VM since boot (destroyed ones included).
+ * Updated only by the vCPU's own thread; readers see a consistent-enough copy.
+ */
+#pragma once
+
+#include "types.h"
+#include "vmx_arch.h"
+
+struct vmx_exit_stat {
+    uint64_t count;
+    uint64_t total_cycles;
+    uint64_t min_cycles;    /* UINT64_MAX while count == 0 */
+    uint64_t max_cycles;
+};
+
+struct vmx_stats {
+    struct vmx_exit_stat exits[EXIT_REASON_MAX];
+    uint64_t entries;        /* VM entries (VMLAUNCH + VMRESUME) that ran the guest */
+    uint64_t guest_cycles;   /* TSC cycles between entry and exit */
+    uint64_t host_cycles;    /* TSC cycles handling exits */
+    uint64_t failed_entries; /* VMfail or exit reason bit 31 */
+};
+
+#define VMX_TRACE_SIZE 64   /* power of two */
+
+struct vmx_trace_entry {
+    uint32_t reason;        /* full exit-reason field (bit 31 = failed entry) */
+    uint32_t vcpu;
+    uint64_t rip;           /* guest RIP at the exit */
+    uint64_t qualification; /* 0 when the handler did not need it */
+    uint64_t gpa;           /* guest-physical address (EPT exits), else 0 */
+    uint64_t cycles;        /* host handling cycles */
+    uint64_t tsc;           /* TSC at the exit */
+};
+
+struct vmx_trace {
+    struct vmx_trace_entry ring[VMX_TRACE_SIZE];
+    uint64_t next;          /* entries ever written; slot = next % VMX_TRACE_SIZE */
+};
+
+/* Set every min to UINT64_MAX and the rest to 0. */
+void vmx_stats_reset(struct vmx_stats *s);
+/* dst += src (min/max combined). */
+void vmx_stats_add(struct vmx_stats *dst, const struct vmx_stats *src);
+/* Total exits over all reasons. */
+uint64_t vmx_stats_total_exits(const struct vmx_stats *s);
+/* Print a table sorted by count: reason, count, share, mean and max cycles. */
+void vmx_stats_print(const struct vmx_stats *s, const char *title);
+
+/* Copy the last up to max trace entries, oldest first; returns how many. */
+size_t vmx_trace_copy(const struct vmx_trace *t, struct vmx_trace_entry *out, size_t max);
+/* Print the trace ring, oldest first. */
+void vmx_trace_print(const struct vmx_trace *t);

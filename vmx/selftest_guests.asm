@@ -1,0 +1,245 @@
+; Guest programs for the VMX self test (vmx_selftest.c), assembled into the
+; kernel's read-only data as byte arrays. Each guest is loaded at guest-
+; physical GUEST_BASE and started there; guests are position dependent
+; only through GUEST_BASE + (label - start), which NASM computes.
+; C sees each guest as `extern const uint8_t NAME[], NAME_end[];`.
+
+GUEST_BASE      equ 0x1000
+%define ABS(start, label) (GUEST_BASE + (label) - (start))
+
+%macro GUEST 1
+global %1
+global %1_end
+%1:
+%endmacro
+%macro END_GUEST 1
+%1_end:
+%endmacro
+
+section .rodata
+
+; ---- real mode: ESI = iterations of CPUID (leaf 0), then HLT -------------
+bits 16
+GUEST guest_cpuid_loop
+.next:
+    xor eax, eax
+    cpuid
+    dec esi
+    jnz .next
+    hlt
+END_GUEST guest_cpuid_loop
+
+; ---- real mode: what CPUID tells a guest ---------------------------------
+GUEST guest_cpuid_bits
+    mov eax, 1
+    cpuid
+    mov edi, ecx                        ; leaf 1 ECX: VMX bit 5, hypervisor bit 31
+    mov eax, 0x40000000
+    cpuid                               ; EBX ECX EDX = signature
+    hlt
+END_GUEST guest_cpuid_bits
+
+; ---- real mode: port I/O ----------------------------------------------------
+GUEST guest_io
+    mov dx, 0xE9
+    mov si, ABS(guest_io, .msg)
+    mov cx, .msg_end - .msg
+    cld
+    rep outsb                           ; "hello e9\n" in one exit
+    mov al, '!'
+    out dx, al                          ; immediate-form port below
+    mov al, 10
+    out 0xE9, al
+    mov dx, 0x3F8
+    mov al, 'S'
+    out dx, al                          ; COM1 data
+    mov al, 10
+    out dx, al
+    mov dx, 0x1234                      ; nobody there
+    mov al, 0x55
+    out dx, al                          ; ignored
+    in al, dx                           ; 0xFF
+    mov bl, al
+    in ax, dx                           ; 0xFFFF
+    mov bp, ax
+    mov dx, 0x3FD
+    in al, dx                           ; COM1 line status: 0x60
+    mov cl, al
+    mov dx, 0x1234
+    mov di, 0x3000
+    insb                                ; [0x3000] = 0xFF
+    hlt
+.msg: db "hello e9", 10
+.msg_end:
+END_GUEST guest_io
+
+; ---- 32-bit protected mode: hypercalls -----------------------------------
+bits 32
+GUEST guest_vmcall
+    mov eax, 1                          ; HC_WRITE(gpa, len)
+    mov ebx, ABS(guest_vmcall, .msg)
+    mov ecx, .msg_end - .msg
+    vmcall
+    mov esi, eax                        ; = len
+    mov eax, 2                          ; HC_CLOCK
+    vmcall
+    mov edi, eax
+    mov eax, 99                         ; unknown: -ENOSYS
+    vmcall
+    mov ebp, eax
+    mov eax, 0                          ; HC_EXIT(42)
+    mov ebx, 42
+    vmcall
+    hlt                                 ; not reached
+.msg: db "hello from vmcall", 10
+.msg_end:
+END_GUEST guest_vmcall
+
+; ---- real mode: read, then write a read-only page at 0x2000 --------------
+bits 16
+GUEST guest_ept_write
+    mov al, [0x2000]                    ; reading is allowed
+    mov byte [0x2010], 1                ; EPT violation: write at GPA 0x2010
+    hlt
+END_GUEST guest_ept_write
+
+; ---- real mode: jump to unmapped memory ------------------------------------
+GUEST guest_ept_fetch
+    jmp 0x0000:0x8000                   ; EPT violation: fetch at GPA 0x8000
+END_GUEST guest_ept_fetch
+
+; ---- 32-bit: #UD without an IDT -> #DF -> triple fault ----------------------
+bits 32
+GUEST guest_triple_fault
+    ud2
+END_GUEST guest_triple_fault
+
+; ---- real mode: spin with interrupts off -------------------------------------
+bits 16
+GUEST guest_spin
+    cli
+.self:
+    jmp .self
+END_GUEST guest_spin
+
+; ---- one guest per start mode: mark a register the mode's way, print, halt --
+GUEST guest_real
+    mov ax, 0x1234                      ; 16-bit operand size by default
+    mov bx, ax
+    mov dx, 0xE9
+    mov si, ABS(guest_real, .msg)
+    mov cx, .msg_end - .msg
+    rep outsb
+    hlt
+.msg: db "real mode", 10
+.msg_end:
+END_GUEST guest_real
+
+bits 32
+GUEST guest_prot32
+    mov ebx, 0x12345678                 ; 32-bit immediate only decodes so in 32-bit mode
+    mov dx, 0xE9
+    mov esi, ABS(guest_prot32, .msg)
+    mov ecx, .msg_end - .msg
+    rep outsb
+    hlt
+.msg: db "protected mode", 10
+.msg_end:
+END_GUEST guest_prot32
+
+bits 64
+GUEST guest_long64
+    mov rbx, 0x123456789ABCDEF0         ; 64-bit immediate: only in 64-bit mode
+    mov dx, 0xE9
+    mov rsi, ABS(guest_long64, .msg)
+    mov rcx, .msg_end - .msg
+    rep outsb
+    mov rax, cr0
+    mov r12, rax                        ; the guest's view of CR0
+    mov rax, 1                          ; HC_WRITE through a 64-bit pointer
+    mov rbx, ABS(guest_long64, .msg2)
+    mov rcx, .msg2_end - .msg2
+    vmcall
+    mov rbx, 0x123456789ABCDEF0
+    hlt
+.msg: db "long mode", 10
+.msg_end:
+.msg2: db "long mode hypercall", 10
+.msg2_end:
+END_GUEST guest_long64
+
+; ---- 32-bit: VMX instructions must raise #UD in the guest ------------------
+; The #UD handler counts in ESI and resumes at the address in EDI.
+bits 32
+GUEST guest_vmx_ud
+    lgdt [ABS(guest_vmx_ud, .gdtr)]
+    lidt [ABS(guest_vmx_ud, .idtr)]
+    xor esi, esi
+    mov edi, ABS(guest_vmx_ud, .after_vmxon)
+    vmxon [ABS(guest_vmx_ud, .region)]
+.after_vmxon:
+    mov edi, ABS(guest_vmx_ud, .after_vmread)
+    mov eax, 0x4402
+    vmread ebx, eax
+.after_vmread:
+    mov edi, ABS(guest_vmx_ud, .after_invept)
+    invept eax, [ABS(guest_vmx_ud, .region)]
+.after_invept:
+    hlt
+.ud_handler:
+    inc esi
+    mov [esp], edi                      ; return to the next test step
+    iretd
+align 8
+.gdt:
+    dq 0
+    dq 0x00CF9A000000FFFF               ; 0x08: flat 32-bit code
+    dq 0x00CF92000000FFFF               ; 0x10: flat data
+.gdt_end:
+.idt:
+    times 6 dq 0
+    dw (ABS(guest_vmx_ud, .ud_handler)) & 0xFFFF    ; vector 6: 32-bit interrupt gate
+    dw 0x08
+    dw 0x8E00
+    dw (ABS(guest_vmx_ud, .ud_handler)) >> 16
+.idt_end:
+.gdtr:
+    dw .gdt_end - .gdt - 1
+    dd ABS(guest_vmx_ud, .gdt)
+.idtr:
+    dw .idt_end - .idt - 1
+    dd ABS(guest_vmx_ud, .idt)
+align 16
+.region:
+    times 16 db 0
+END_GUEST guest_vmx_ud
+
+; ---- real mode: the CPUID round-trip benchmark of issue 4 -----------------
+; ESI = iterations. Result: EDI = TSC cycles of the loop with CPUID,
+; EBX = cycles of the same loop without it (low 32 bits of the TSC).
+bits 16
+GUEST guest_bench
+    mov ecx, esi                        ; keep the count
+    push ecx
+    rdtsc
+    mov ebp, eax
+.with:
+    xor eax, eax
+    cpuid
+    dec esi
+    jnz .with
+    rdtsc
+    sub eax, ebp
+    mov edi, eax
+    pop esi
+    rdtsc
+    mov ebp, eax
+.without:
+    xor eax, eax
+    dec esi
+    jnz .without
+    rdtsc
+    sub eax, ebp
+    mov ebx, eax
+    hlt
+END_GUEST guest_bench

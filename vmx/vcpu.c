@@ -1,0 +1,217 @@
+/*
+ * The vCPU thread: VMCS setup on its own thread, then the run loop
+ *   enter guest -> VM exit -> read reason -> handler -> statistics -> repeat
+ * until the vCPU stops. Interrupts are off in the loop (a VM exit leaves
+ * them off); they are enabled only in the "interrupt window" after an exit
+ * whose handler returned EXIT_YIELD, which is where the host timer's IRQ is
+ * taken and the scheduler may switch to another thread (the switch-in hook
+ * makes this vCPU's VMCS current again when it comes back).
+ */
+#include "errno.h"
+#include "exit.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "thread.h"
+#include "vcpu.h"
+#include "vm_internal.h"
+#include "vmcs.h"
+#include "vmx.h"
+#include "vmx_entry.h"
+#include "x86.h"
+
+int vcpu_stop(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(v->stop_text, sizeof(v->stop_text), fmt, ap);
+    va_end(ap);
+    v->stop_kind = kind;
+    if (kind != VM_STOP_HALTED && kind != VM_STOP_KILLED)
+        vm_record_stop(v->vm, kind, v->exit_code, v->stop_text);   /* stops the other vCPUs too */
+    return EXIT_STOP;
+}
+
+void vcpu_switch_in(void *vcpu)
+{
+    struct vcpu *v = vcpu;
+    vmptrld(v->vmcs);
+}
+
+/* The execution controls for v, from the global adjusted controls. */
+static void build_controls(struct vcpu *v, struct vmx_ctl_state *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->pin = vmx.ctl.pin;
+    c->proc = vmx.ctl.proc;
+    c->proc2 = vmx.ctl.proc2;
+    c->exit = vmx.ctl.exit;
+    c->entry = vmx.ctl.entry;
+    c->vpid = v->vpid;
+    c->io_bitmap_a = vmx_bitmaps.io_a;
+    c->io_bitmap_b = vmx_bitmaps.io_b;
+    c->msr_bitmap = vmx_bitmaps.msr;
+    c->ept_pointer = ept_pointer(&v->vm->ept);
+    /* NE and VMXE must stay 1 but the guest sees its own values (exit_cr.c). */
+    c->cr0_mask = CR0_NE;
+    c->cr4_mask = CR4_VMXE;
+}
+
+/* Fill the whole entry state for v's first launch. */
+static void build_state(struct vcpu *v, struct vmx_entry_state *s)
+{
+    const struct vm_vcpu_params *p = &v->params;
+    build_controls(v, &s->ctl);
+    vmx_host_state_capture(&s->host);
+    s->host_ia32e = (s->host.efer & (1ull << 10)) != 0;
+    vmx_guest_state_init(&s->guest, &vmx.caps, p->mode, p->entry, p->rsp, p->cr3, p->gdtr_base, p->gdtr_limit,
+                         &s->ctl.entry);
+    s->ctl.cr0_shadow = s->guest.cr0 & ~(p->mode == VMX_MODE_LONG64 ? 0 : CR0_NE);
+    s->ctl.cr4_shadow = s->guest.cr4 & ~CR4_VMXE;
+    uint64_t budget = v->time_budget >> vmx_preempt_shift(&vmx.caps);
+    s->guest.preemption_timer = v->time_budget ? (uint32_t)MIN(budget, 0xFFFFFFFFull) : 0xFFFFFFFFu;
+}
+
+/* Print the software entry check's findings; returns the number of broken rules. */
+static int run_entry_check(struct vcpu *v, char *first, size_t size)
+{
+    struct vmx_entry_state s;
+    struct entry_check_result r;
+    vmcs_read_state(&s);
+    s.host_ia32e = (s.host.efer & (1ull << 10)) != 0;
+    int n = vmx_entry_check(&s, &vmx.caps, &r);
+    for (int i = 0; i < n && i < ENTRY_CHECK_MAX_MSGS; i++)
+        kprintf("[vm%d] vcpu %d entry check: %s\n", vm_id(v->vm), v->index, r.msg[i]);
+    if (n && first)
+        strlcpy(first, r.msg[0], size);
+    return n;
+}
+
+/* Write the VMCS for the first entry and check it (SDM 26.2/26.3) in software. */
+static int setup_vmcs(struct vcpu *v)
+{
+    struct vmx_entry_state s;
+    if (vmptrld(v->vmcs) < 0)
+        return vcpu_stop(v, VM_STOP_ERROR, "VMPTRLD of the vCPU's VMCS failed"), -EIO;
+    if (v->ctl.proc2 & SECONDARY_EXEC_ENABLE_VPID)
+        invvpid(INVVPID_SINGLE_CONTEXT, v->vpid);   /* the VPID may have been used before */
+    build_state(v, &s);
+    v->ctl = s.ctl;
+    for (int i = 0; i < 16; i++)
+        v->gpr[i] = v->params.regs[i];
+    if (vmcs_write_state(&s) < 0)
+        return vcpu_stop(v, VM_STOP_ERROR, "VMWRITE of the initial state failed"), -EIO;
+    char why[ENTRY_CHECK_MSG_LEN];
+    if (run_entry_check(v, why, sizeof(why)))
+        return vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: %s", why), -EINVAL;
+    return 0;
+}
+
+/* VMLAUNCH/VMRESUME itself failed (nothing ran): decode and stop. */
+static void entry_instruction_failed(struct vcpu *v, int rc)
+{
+    v->stats.failed_entries++;
+    if (rc == VMX_ENTER_FAIL_INVALID) {
+        vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: VMfailInvalid (no current VMCS)");
+        return;
+    }
+    uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);
+    char why[ENTRY_CHECK_MSG_LEN] = "no rule of the software check names it";
+    run_entry_check(v, why, sizeof(why));
+    vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: %s (%s)", vmx_insn_error_name(err), why);
+}
+
+/* Exit reason with bit 31: the entry failed on guest state or MSR loading (SDM 26.7). */
+enum exit_action exit_entry_failed(struct vcpu *v)
+{
+    static const char *const quals[] = {"", "", " (PDPTE load)", " (NMI injection blocked)", " (VMCS link pointer)"};
+    uint32_t basic = EXIT_REASON_BASIC(v->exit.reason);
+    uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
+    v->launched = 0;   /* a failed VMLAUNCH leaves the VMCS clear */
+    v->stats.failed_entries++;
+    char why[ENTRY_CHECK_MSG_LEN] = "no rule of the software check names it";
+    run_entry_check(v, why, sizeof(why));
+    if (basic == EXIT_REASON_INVALID_STATE)
+        return vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: invalid guest state%s (%s)",
+                         q < ARRAY_SIZE(quals) ? quals[q] : "", why);
+    return vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: %s (qualification 0x%lx)",
+                     vmx_exit_reason_name(basic), q);
+}
+
+/* Account one exit: per-reason handling cycles, guest/host time, trace ring. */
+static inline void account_exit(struct vcpu *v, uint64_t t_entry, uint64_t t_exit, uint64_t t_done)
+{
+    uint32_t basic = EXIT_REASON_BASIC(v->exit.reason);
+    uint64_t cycles = t_done - t_exit;
+    struct vmx_exit_stat *st = &v->stats.exits[basic < EXIT_REASON_MAX ? basic : 0];
+    st->count++;
+    st->total_cycles += cycles;
+    if (cycles < st->min_cycles)
+        st->min_cycles = cycles;
+    if (cycles > st->max_cycles)
+        st->max_cycles = cycles;
+    v->stats.entries++;
+    v->stats.guest_cycles += t_exit - t_entry;
+    v->stats.host_cycles += cycles;
+    struct vmx_trace_entry *e = &v->trace.ring[v->trace.next++ % VMX_TRACE_SIZE];
+    e->reason = v->exit.reason;
+    e->rip = v->exit.rip;
+    e->qualification = v->exit.qual;
+    e->gpa = v->exit.gpa;
+    e->cycles = cycles;
+    e->tsc = t_exit;
+}
+
+/* Let pending host interrupts in (SDM 25.2: with "acknowledge interrupt on
+   exit" = 0 the interrupt stays pending until IF = 1). sti's one-instruction
+   shadow needs the nop. */
+static inline void interrupt_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+static void run_loop(struct vcpu *v)
+{
+    uint64_t t_entry = rdtsc();
+    for (;;) {
+        if (__builtin_expect(v->stop_request, 0)) {
+            vcpu_stop(v, VM_STOP_KILLED, "killed");
+            return;
+        }
+        int rc = vmx_enter(v);
+        uint64_t t_exit = rdtsc();
+        if (__builtin_expect(rc != VMX_ENTER_EXITED, 0)) {
+            entry_instruction_failed(v, rc);
+            return;
+        }
+        v->exit.reason = vmcs_read32(VM_EXIT_REASON);
+        v->exit.rip = vmcs_readnat(GUEST_RIP);
+        v->exit.qual = 0;
+        v->exit.gpa = 0;
+        enum exit_action a = exit_dispatch(v);
+        uint64_t t_done = rdtsc();
+        account_exit(v, t_entry, t_exit, t_done);
+        t_entry = t_done;
+        if (__builtin_expect(a != EXIT_RESUME, 0)) {
+            if (a == EXIT_STOP)
+                return;
+            interrupt_window();
+            t_entry = rdtsc();
+        }
+    }
+}
+
+void vcpu_thread_main(void *vcpu)
+{
+    struct vcpu *v = vcpu;
+    cli();
+    thread_set_switch_hook(thread_current(), vcpu_switch_in, v);
+    if (setup_vmcs(v) == 0)
+        run_loop(v);
+    vcpu_console_flush(v);
+    vmclear(v->vmcs);   /* inactive until destroyed; launch state clear */
+    v->launched = 0;
+    thread_set_switch_hook(thread_current(), NULL, NULL);
+    sti();
+    vm_vcpu_stopped(v->vm, v);
+    thread_exit();
+}

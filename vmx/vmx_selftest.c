@@ -1,0 +1,427 @@
+/*
+ * `selftest=vmx`: runs the in-kernel guests of selftest_guests.asm through
+ * the VM API (vm.h) and checks exact exit counts, registers, memory, console
+ * output and stop reasons. One line per case, "vmx selftest NAME: ok" or
+ * "vmx selftest NAME: FAILED (why)", then "vmx selftest: N passed, M failed"
+ * and power-off (failure status when M > 0). Without VT-x it says so and
+ * passes: there is nothing to test, and the kernel must not care.
+ *
+ * Context: the self-test runner calls us on the boot thread before the
+ * scheduler runs; vCPUs are threads, so we start the scheduler and continue
+ * on a thread of our own.
+ */
+#include "errno.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "power.h"
+#include "pmm.h"
+#include "sched.h"
+#include "selftest.h"
+#include "thread.h"
+#include "vm.h"
+#include "vmx.h"
+
+#define GUEST_BASE 0x1000
+#define WAIT_MS 20000
+#define CPUID_LOOPS 1000
+#define BENCH_LOOPS 100000
+
+#define DECLARE_GUEST(n) extern const uint8_t n[], n##_end[]
+DECLARE_GUEST(guest_cpuid_loop);
+DECLARE_GUEST(guest_cpuid_bits);
+DECLARE_GUEST(guest_io);
+DECLARE_GUEST(guest_vmcall);
+DECLARE_GUEST(guest_ept_write);
+DECLARE_GUEST(guest_ept_fetch);
+DECLARE_GUEST(guest_triple_fault);
+DECLARE_GUEST(guest_spin);
+DECLARE_GUEST(guest_real);
+DECLARE_GUEST(guest_prot32);
+DECLARE_GUEST(guest_long64);
+DECLARE_GUEST(guest_vmx_ud);
+DECLARE_GUEST(guest_bench);
+
+static char why[200];
+
+/* Record the first failure reason; returns -1 for `return fail(...)`. */
+static int fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+#define CHECK(cond, ...)              \
+    do {                              \
+        if (!(cond))                  \
+            return fail(__VA_ARGS__); \
+    } while (0)
+
+struct run {
+    const uint8_t *code, *code_end;
+    enum vmx_mode mode;
+    uint64_t map_size;     /* RWX from 0; default 64 KiB */
+    uint64_t rsi;          /* initial RSI (loop counts) */
+    struct vm *vm;
+    struct vm_info info;
+    struct vmx_stats stats;
+    uint64_t regs[16];
+};
+
+#define GUEST_RUN(g, m, map, si) \
+    (struct run) { .code = g, .code_end = g##_end, .mode = m, .map_size = map, .rsi = si }
+
+/* Create a VM with the guest at GUEST_BASE and one vCPU; 0 or fail(). */
+static int prepare(struct run *r)
+{
+    int err = vm_create(&r->vm);
+    CHECK(err == 0, "vm_create: %d", err);
+    err = vm_map(r->vm, 0, r->map_size ? r->map_size : 0x10000, VM_RWX);
+    CHECK(err == 0, "vm_map: %d", err);
+    err = vm_write(r->vm, GUEST_BASE, r->code, (size_t)(r->code_end - r->code));
+    CHECK(err == 0, "vm_write: %d", err);
+    struct vm_vcpu_params p = {.mode = r->mode, .entry = GUEST_BASE, .rsp = 0x8000};
+    p.regs[6] = r->rsi;
+    if (r->mode == VMX_MODE_LONG64) {
+        err = vm_build_long_mode_tables(r->vm, 0x10000, &p);
+        CHECK(err == 0, "long mode tables: %d", err);
+    }
+    err = vm_vcpu_create(r->vm, &p);
+    CHECK(err == 0, "vm_vcpu_create: %d", err);
+    return 0;
+}
+
+/* Wait for the VM and collect info, statistics and registers. */
+static int finish(struct run *r, uint64_t timeout_ms)
+{
+    int err = vm_wait(r->vm, timeout_ms);
+    CHECK(err == 0, "vm_wait: %d", err);
+    vm_get_info(r->vm, &r->info);
+    vm_get_stats(r->vm, &r->stats);
+    vm_get_regs(r->vm, 0, r->regs);
+    return 0;
+}
+
+static int run_guest(struct run *r)
+{
+    if (prepare(r) < 0)
+        return -1;
+    int err = vm_start(r->vm);
+    CHECK(err == 0, "vm_start: %d", err);
+    return finish(r, WAIT_MS);
+}
+
+static void cleanup(struct run *r)
+{
+    if (r->vm)
+        vm_destroy(r->vm);
+    r->vm = NULL;
+}
+
+static uint64_t count(const struct run *r, unsigned reason) { return r->stats.exits[reason].count; }
+
+#define EXPECT_STOP(r, text) \
+    CHECK(strcmp((r)->info.stop_text, text) == 0, "stopped '%s', expected '%s'", (r)->info.stop_text, text)
+
+static int t_cpuid_loop(struct run *r)
+{
+    *r = GUEST_RUN(guest_cpuid_loop, VMX_MODE_REAL, 0, CPUID_LOOPS);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK(count(r, EXIT_REASON_CPUID) == CPUID_LOOPS, "%lu CPUID exits, expected %d", count(r, EXIT_REASON_CPUID),
+          CPUID_LOOPS);
+    CHECK(count(r, EXIT_REASON_HLT) == 1, "%lu HLT exits", count(r, EXIT_REASON_HLT));
+    uint64_t others = vmx_stats_total_exits(&r->stats) - CPUID_LOOPS - 1 - count(r, EXIT_REASON_EXTERNAL_INTERRUPT) -
+                      count(r, EXIT_REASON_PREEMPTION_TIMER);
+    CHECK(others == 0, "%lu unexpected exits", others);
+    CHECK(r->stats.exits[EXIT_REASON_CPUID].min_cycles <= r->stats.exits[EXIT_REASON_CPUID].max_cycles,
+          "min > max");
+    return 0;
+}
+
+static int t_cpuid_bits(struct run *r)
+{
+    *r = GUEST_RUN(guest_cpuid_bits, VMX_MODE_REAL, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    CHECK(!(r->regs[7] & (1u << 5)), "guest sees VMX (leaf 1 ECX 0x%lx)", r->regs[7]);
+    CHECK(r->regs[7] & (1u << 31), "no hypervisor bit (leaf 1 ECX 0x%lx)", r->regs[7]);
+    /* "SWEB" "VXSW" "EBVX" little-endian in EBX, ECX, EDX */
+    CHECK(r->regs[3] == 0x42455753 && r->regs[1] == 0x57535856 && r->regs[2] == 0x58564245,
+          "signature %lx %lx %lx", r->regs[3], r->regs[1], r->regs[2]);
+    return 0;
+}
+
+static int t_io(struct run *r)
+{
+    *r = GUEST_RUN(guest_io, VMX_MODE_REAL, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    char out[VM_CONSOLE_CAPTURE];
+    vm_get_console(r->vm, out, sizeof(out));
+    CHECK(strcmp(out, "hello e9\n!\nS\n") == 0, "console '%s'", out);
+    CHECK((r->regs[3] & 0xFF) == 0xFF, "IN from an unknown port gave 0x%lx", r->regs[3] & 0xFF);
+    CHECK((r->regs[5] & 0xFFFF) == 0xFFFF, "16-bit IN gave 0x%lx", r->regs[5] & 0xFFFF);
+    CHECK((r->regs[1] & 0xFF) == 0x60, "COM1 LSR 0x%lx", r->regs[1] & 0xFF);
+    uint8_t b = 0;
+    vm_read(r->vm, 0x3000, &b, 1);
+    CHECK(b == 0xFF, "INSB stored 0x%x", b);
+    /* rep outsb, out dx, out imm, 2 x out COM1, out, in, in, in, insb */
+    CHECK(count(r, EXIT_REASON_IO_INSTRUCTION) == 10, "%lu I/O exits, expected 10",
+          count(r, EXIT_REASON_IO_INSTRUCTION));
+    return 0;
+}
+
+static int t_vmcall(struct run *r)
+{
+    *r = GUEST_RUN(guest_vmcall, VMX_MODE_PROT32, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "exit code 42");
+    CHECK(r->info.stop_kind == VM_STOP_EXIT_CODE && r->info.exit_code == 42, "kind %d code %ld", r->info.stop_kind,
+          r->info.exit_code);
+    char out[VM_CONSOLE_CAPTURE];
+    vm_get_console(r->vm, out, sizeof(out));
+    CHECK(strcmp(out, "hello from vmcall\n") == 0, "console '%s'", out);
+    CHECK((uint32_t)r->regs[6] == 18, "write returned %lu", r->regs[6]);
+    CHECK((uint32_t)r->regs[7] != 0, "clock returned 0");
+    CHECK((uint32_t)r->regs[5] == (uint32_t)-ENOSYS, "unknown hypercall returned 0x%lx", r->regs[5]);
+    CHECK(count(r, EXIT_REASON_VMCALL) == 4, "%lu VMCALL exits", count(r, EXIT_REASON_VMCALL));
+    return 0;
+}
+
+static int t_ept_write(struct run *r)
+{
+    *r = GUEST_RUN(guest_ept_write, VMX_MODE_REAL, 0, 0);
+    if (prepare(r) < 0)
+        return -1;
+    int err = vm_protect(r->vm, 0x2000, 0x1000, VM_R);
+    CHECK(err == 0, "vm_protect: %d", err);
+    CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", why);
+    EXPECT_STOP(r, "EPT violation: write at GPA 0x2010 (rip 0x1003)");
+    CHECK(count(r, EXIT_REASON_EPT_VIOLATION) == 1, "%lu EPT exits", count(r, EXIT_REASON_EPT_VIOLATION));
+    return 0;
+}
+
+static int t_ept_fetch(struct run *r)
+{
+    *r = GUEST_RUN(guest_ept_fetch, VMX_MODE_REAL, 0x8000, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "EPT violation: fetch at GPA 0x8000 (rip 0x8000)");
+    return 0;
+}
+
+static int t_triple_fault(struct run *r)
+{
+    *r = GUEST_RUN(guest_triple_fault, VMX_MODE_PROT32, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "triple fault (rip 0x1000)");
+    CHECK(count(r, EXIT_REASON_TRIPLE_FAULT) == 1, "%lu triple-fault exits", count(r, EXIT_REASON_TRIPLE_FAULT));
+    return 0;
+}
+
+static volatile uint64_t spin_counter;
+static volatile bool spin_stop;
+
+static void counter_thread(void *arg)
+{
+    UNUSED(arg);
+    while (!spin_stop) {
+        spin_counter++;
+        thread_sleep_ms(10);
+    }
+}
+
+/* cli; jmp $ must not keep the host from running another thread. */
+static int t_spin_preempted(struct run *r)
+{
+    *r = GUEST_RUN(guest_spin, VMX_MODE_REAL, 0, 0);
+    spin_counter = 0;
+    spin_stop = false;
+    struct thread *t = thread_create("spin counter", counter_thread, NULL);
+    CHECK(t, "no thread");
+    int ok = prepare(r) == 0 && vm_start(r->vm) == 0;
+    int waited = ok ? vm_wait(r->vm, 300) : 0;
+    uint64_t seen = spin_counter;
+    spin_stop = true;
+    thread_join(t);
+    CHECK(ok, "start: %s", why);
+    CHECK(waited == -ETIMEDOUT, "the spinning guest stopped: %d", waited);
+    CHECK(seen >= 5, "other thread ran only %lu times in 300 ms", seen);
+    vm_kill(r->vm);
+    if (finish(r, WAIT_MS) < 0)
+        return -1;
+    EXPECT_STOP(r, "killed");
+    CHECK(count(r, EXIT_REASON_EXTERNAL_INTERRUPT) >= 10, "only %lu external-interrupt exits",
+          count(r, EXIT_REASON_EXTERNAL_INTERRUPT));
+    return 0;
+}
+
+static int t_time_limit(struct run *r)
+{
+    *r = GUEST_RUN(guest_spin, VMX_MODE_REAL, 0, 0);
+    if (prepare(r) < 0)
+        return -1;
+    vm_set_time_limit(r->vm, 50);
+    CHECK(vm_start(r->vm) == 0 && finish(r, 2000) == 0, "run: %s", why);
+    EXPECT_STOP(r, "timeout");
+    return 0;
+}
+
+static int t_real(struct run *r)
+{
+    *r = GUEST_RUN(guest_real, VMX_MODE_REAL, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK((r->regs[3] & 0xFFFF) == 0x1234, "bx 0x%lx", r->regs[3]);
+    char out[VM_CONSOLE_CAPTURE];
+    vm_get_console(r->vm, out, sizeof(out));
+    CHECK(strcmp(out, "real mode\n") == 0, "console '%s'", out);
+    return 0;
+}
+
+static int t_prot32(struct run *r)
+{
+    *r = GUEST_RUN(guest_prot32, VMX_MODE_PROT32, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK((uint32_t)r->regs[3] == 0x12345678, "ebx 0x%lx", r->regs[3]);
+    char out[VM_CONSOLE_CAPTURE];
+    vm_get_console(r->vm, out, sizeof(out));
+    CHECK(strcmp(out, "protected mode\n") == 0, "console '%s'", out);
+    return 0;
+}
+
+static int t_long64(struct run *r)
+{
+    *r = GUEST_RUN(guest_long64, VMX_MODE_LONG64, 0x20000, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK(r->regs[3] == 0x123456789ABCDEF0ull, "rbx 0x%lx", r->regs[3]);
+    char out[VM_CONSOLE_CAPTURE];
+    vm_get_console(r->vm, out, sizeof(out));
+    CHECK(strcmp(out, "long mode\nlong mode hypercall\n") == 0, "console '%s'", out);
+    return 0;
+}
+
+static int t_vmx_ud(struct run *r)
+{
+    *r = GUEST_RUN(guest_vmx_ud, VMX_MODE_PROT32, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK((uint32_t)r->regs[6] == 3, "#UD handler ran %lu times, expected 3", r->regs[6]);
+    CHECK(count(r, EXIT_REASON_VMON) == 1 && count(r, EXIT_REASON_VMREAD) == 1 && count(r, EXIT_REASON_INVEPT) == 1,
+          "VMXON %lu VMREAD %lu INVEPT %lu exits", count(r, EXIT_REASON_VMON), count(r, EXIT_REASON_VMREAD),
+          count(r, EXIT_REASON_INVEPT));
+    return 0;
+}
+
+/* Two VMs running at the same time, each with its own exact count. */
+static int t_two_vms(struct run *r)
+{
+    struct run b;
+    *r = GUEST_RUN(guest_cpuid_loop, VMX_MODE_REAL, 0, 20000);
+    b = GUEST_RUN(guest_cpuid_loop, VMX_MODE_REAL, 0, 30000);
+    int ok = prepare(r) == 0 && prepare(&b) == 0 && vm_start(r->vm) == 0 && vm_start(b.vm) == 0;
+    ok = ok && finish(r, WAIT_MS) == 0 && finish(&b, WAIT_MS) == 0;
+    uint64_t ca = count(r, EXIT_REASON_CPUID), cb = count(&b, EXIT_REASON_CPUID);
+    cleanup(&b);
+    CHECK(ok, "%s", why);
+    CHECK(ca == 20000 && cb == 30000, "CPUID exits %lu and %lu, expected 20000 and 30000", ca, cb);
+    return 0;
+}
+
+static int t_bench(struct run *r)
+{
+    *r = GUEST_RUN(guest_bench, VMX_MODE_REAL, 0, BENCH_LOOPS);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    uint64_t with = (uint32_t)r->regs[7], without = (uint32_t)r->regs[3];
+    const struct vmx_exit_stat *s = &r->stats.exits[EXIT_REASON_CPUID];
+    CHECK(s->count == BENCH_LOOPS, "%lu CPUID exits", s->count);
+    kprintf("vmx bench: %d CPUIDs: %lu cycles per round trip (guest-measured), host handling mean %lu min %lu "
+            "max %lu cycles\n",
+            BENCH_LOOPS, (with - without) / BENCH_LOOPS, s->total_cycles / s->count, s->min_cycles, s->max_cycles);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(struct run *r);
+} cases[] = {
+    {"cpuid_loop", t_cpuid_loop}, {"cpuid_bits", t_cpuid_bits}, {"io", t_io},
+    {"vmcall", t_vmcall},         {"ept_write_ro", t_ept_write}, {"ept_fetch_unmapped", t_ept_fetch},
+    {"triple_fault", t_triple_fault}, {"spin_preempted", t_spin_preempted}, {"time_limit", t_time_limit},
+    {"real_mode", t_real},        {"prot32", t_prot32},          {"long64", t_long64},
+    {"vmx_insn_ud", t_vmx_ud},    {"two_vms", t_two_vms},        {"cpuid_bench", t_bench},
+};
+
+static void vmx_selftest_thread(void *arg)
+{
+    UNUSED(arg);
+    int passed = 0, failed = 0;
+    int err = vmx_enable();   /* permanent pages (VMXON region) before the baseline */
+    struct vm *warm;
+    if (!err && (err = vm_create(&warm)) == 0)   /* and the shared bitmaps */
+        vm_destroy(warm);
+    uint64_t free_before = pmm_free_pages();
+    for (size_t i = 0; !err && i < ARRAY_SIZE(cases); i++) {
+        struct run r = {0};
+        why[0] = '\0';
+        int rc = cases[i].fn(&r);
+        if (rc < 0 && r.vm)
+            vm_get_info(r.vm, &r.info);
+        cleanup(&r);
+        if (rc == 0) {
+            kprintf("vmx selftest %s: ok\n", cases[i].name);
+            passed++;
+        } else {
+            kprintf("vmx selftest %s: FAILED (%s)\n", cases[i].name, why);
+            failed++;
+        }
+    }
+    if (err) {
+        kprintf("vmx selftest enable: FAILED (%d: %s)\n", err, vmx.why);
+        failed++;
+    }
+    uint64_t free_after = pmm_free_pages();
+    if (free_after == free_before) {
+        kprintf("vmx selftest pages_returned: ok\n");
+        passed++;
+    } else {
+        kprintf("vmx selftest pages_returned: FAILED (%lu free before, %lu after)\n", free_before, free_after);
+        failed++;
+    }
+    struct vmx_stats all;
+    vm_get_stats(NULL, &all);
+    vmx_stats_print(&all, "vmx: exits of all VMs since boot");
+    kprintf("vmx selftest: %d passed, %d failed\n", passed, failed);
+    power_off(failed ? POWER_EXIT_FAIL : POWER_EXIT_OK);
+}
+
+static int vmx_selftest(void)
+{
+    if (!vmx_available()) {
+        kprintf("vmx selftest: VT-x not available (%s); nothing to test, the kernel carries on\n", vmx.why);
+        return 0;
+    }
+    if (sched_running()) {
+        vmx_selftest_thread(NULL);
+        return 0;
+    }
+    sched_start(vmx_selftest_thread, NULL);
+}
+
+SELFTEST("vmx", vmx_selftest);
