@@ -10,7 +10,11 @@
 
 /* "Acknowledge interrupt on exit" is 0: the interrupt is still pending in the
    PIC. Returning YIELD makes the loop enable interrupts for a moment, so the
-   host IDT takes it (and the timer's preempt point may switch threads). */
+   host IDT takes it (and the timer's preempt point may switch threads).
+   Bochs 2.7 note: after a VM entry with guest RFLAGS.IF = 0 Bochs keeps the
+   interrupt masked until the guest itself changes IF, so a `cli; jmp $`
+   guest exits here only once; the preemption timer below is what keeps
+   such a guest preemptible there (and a time slice is right anyway). */
 enum exit_action exit_external_interrupt(struct vcpu *v)
 {
     /* Time limit without a preemption timer: checked at every host tick. */
@@ -19,16 +23,15 @@ enum exit_action exit_external_interrupt(struct vcpu *v)
     return EXIT_YIELD;
 }
 
-/* The preemption timer counts guest time only (SDM 25.5.1). With a time
-   limit, reaching 0 means the budget is spent; without one it only
-   guarantees the host gets the CPU back now and then. */
+/* The preemption timer counts guest time only (SDM 25.5.1). It is both the
+   guest's time slice (the host gets the CPU back at least once per timer
+   tick of guest time, even from a guest that never exits by itself) and,
+   with a time limit, the budget: once that is spent the VM stops. */
 enum exit_action exit_preemption_timer(struct vcpu *v)
 {
     if (v->time_budget && v->stats.guest_cycles >= v->time_budget)
         return vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
-    uint64_t left = v->time_budget ? (v->time_budget - v->stats.guest_cycles) >> vmx_preempt_shift(&vmx.caps)
-                                   : 0xFFFFFFFFull;
-    vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, left > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)left);
+    vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, vcpu_preemption_timer_value(v));
     return EXIT_YIELD;
 }
 

@@ -12,6 +12,7 @@
 #include "kprintf.h"
 #include "kstring.h"
 #include "thread.h"
+#include "timer.h"
 #include "vcpu.h"
 #include "vm_internal.h"
 #include "vmcs.h"
@@ -35,6 +36,15 @@ void vcpu_switch_in(void *vcpu)
 {
     struct vcpu *v = vcpu;
     vmptrld(v->vmcs);
+}
+
+uint32_t vcpu_preemption_timer_value(const struct vcpu *v)
+{
+    uint64_t ticks = vmx.tsc_hz / TIMER_HZ;   /* one host timer tick of guest time */
+    if (v->time_budget)
+        ticks = MIN(ticks, v->time_budget > v->stats.guest_cycles ? v->time_budget - v->stats.guest_cycles : 1);
+    uint64_t value = ticks >> vmx_preempt_shift(&vmx.caps);
+    return (uint32_t)MIN(MAX(value, 1ull), 0xFFFFFFFFull);
 }
 
 /* The execution controls for v, from the global adjusted controls. */
@@ -67,8 +77,7 @@ static void build_state(struct vcpu *v, struct vmx_entry_state *s)
                          &s->ctl.entry);
     s->ctl.cr0_shadow = s->guest.cr0 & ~(p->mode == VMX_MODE_LONG64 ? 0 : CR0_NE);
     s->ctl.cr4_shadow = s->guest.cr4 & ~CR4_VMXE;
-    uint64_t budget = v->time_budget >> vmx_preempt_shift(&vmx.caps);
-    s->guest.preemption_timer = v->time_budget ? (uint32_t)MIN(budget, 0xFFFFFFFFull) : 0xFFFFFFFFu;
+    s->guest.preemption_timer = vcpu_preemption_timer_value(v);
 }
 
 /* Print the software entry check's findings; returns the number of broken rules. */

@@ -198,6 +198,37 @@ static void control_char(struct vgaterm *t, char c)
     }
 }
 
+/* The VGA font is code page 437, not Unicode: show the punctuation our
+   own messages use (dashes, quotes) as ASCII and anything else as '?'. */
+static char utf8_to_ascii(uint32_t cp)
+{
+    switch (cp) {
+    case 0x2013: case 0x2014: case 0x2212: return '-';
+    case 0x2018: case 0x2019: return '\'';
+    case 0x201C: case 0x201D: return '"';
+    case 0x2192: return '>';
+    default: return '?';
+    }
+}
+
+/* Feed one byte >= 0x80; returns the character to show, or 0 while a
+   sequence is incomplete. */
+static char utf8_byte(struct vgaterm *t, uint8_t b)
+{
+    if ((b & 0xC0) == 0x80) {
+        if (t->utf8_left == 0)
+            return '?';             /* stray continuation byte */
+        t->utf8_cp = (t->utf8_cp << 6) | (b & 0x3F);
+        return --t->utf8_left ? 0 : utf8_to_ascii(t->utf8_cp);
+    }
+    int extra = (b & 0xE0) == 0xC0 ? 1 : (b & 0xF0) == 0xE0 ? 2 : (b & 0xF8) == 0xF0 ? 3 : 0;
+    if (!extra)
+        return '?';
+    t->utf8_left = extra;
+    t->utf8_cp = b & (0x3F >> extra);
+    return 0;
+}
+
 void vgaterm_putc(struct vgaterm *t, char c)
 {
     switch (t->state) {
@@ -218,6 +249,13 @@ void vgaterm_putc(struct vgaterm *t, char c)
     case VT_NORMAL:
         break;
     }
+    if ((uint8_t)c >= 0x80) {
+        char shown = utf8_byte(t, (uint8_t)c);
+        if (shown)
+            put_printable(t, shown);
+        return;
+    }
+    t->utf8_left = 0;
     if ((uint8_t)c < 0x20 || c == 0x7F)
         control_char(t, c);
     else

@@ -92,10 +92,14 @@ static int write_pattern(const char *path, size_t n, int extra_flags)
     int err = vfs_open(path, O_WRONLY | O_CREAT | extra_flags, &f);
     if (err)
         return err;
-    for (size_t i = 0; i < n && !err; i++) {
-        uint8_t b = (uint8_t)(i * 7 + 3);
-        if (vfs_write(f, &b, 1) != 1)
+    uint8_t chunk[256];     /* odd-sized writes cross page boundaries */
+    for (size_t done = 0; done < n && !err;) {
+        size_t len = MIN(n - done, (size_t)251);
+        for (size_t i = 0; i < len; i++)
+            chunk[i] = (uint8_t)((done + i) * 7 + 3);
+        if (vfs_write(f, chunk, len) != (ssize_t)len)
             err = -EIO;
+        done += len;
     }
     vfs_close(f);
     return err;

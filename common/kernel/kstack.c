@@ -16,6 +16,8 @@
 #define KSTACK_REGION 0xFFFFFF0000000000ull   /* PML4 slot 510: below the kernel image */
 #define KSTACK_SLOT_SIZE ((KSTACK_PAGES + 1) * PAGE_SIZE)
 #define KSTACK_SLOTS 8192                     /* threads alive at once */
+#define KSTACK_PREPARED 1024                  /* slots whose page tables exist from the start */
+#define PT_SPAN (512 * PAGE_SIZE)             /* bytes one page table maps */
 
 static struct spinlock slot_lock = SPINLOCK_INIT("kstack");
 static int32_t next_free[KSTACK_SLOTS];       /* free list links, -1 ends */
@@ -57,8 +59,28 @@ static void unmap_pages(uint64_t base, int n)
     }
 }
 
+/* Create the page tables for the first KSTACK_PREPARED slots once, so that
+   free-page counts do not move when a burst of threads needs new slots
+   (tables are never freed in the kernel half). */
+static void prepare_tables(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    uint64_t pa = pmm_alloc_page();
+    if (!pa)
+        return;
+    for (uint64_t va = KSTACK_REGION; va < KSTACK_REGION + KSTACK_PREPARED * KSTACK_SLOT_SIZE; va += PT_SPAN) {
+        if (paging_map(live_root(), va, pa, PTE_WRITE | PTE_NX) == 0)
+            paging_unmap(live_root(), va);
+    }
+    pmm_free_page(pa);
+}
+
 uint64_t kstack_alloc(void)
 {
+    prepare_tables();
     int slot = slot_get();
     if (slot < 0)
         return 0;

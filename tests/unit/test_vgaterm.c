@@ -139,6 +139,13 @@ static void test_colours(void **state)
     assert_int_equal(cells[1], (uint16_t)('n' | (0x07 << 8)));
 }
 
+static void test_utf8_punctuation_shown_as_ascii(void **state)
+{
+    (void)state;
+    put("a \xE2\x80\x94 b \xC3\xA9 \x80" "c");   /* em dash, e-acute, stray continuation */
+    assert_string_equal(row_text(0), "a - b ? ?c");
+}
+
 static void test_unknown_and_private_sequences_are_ignored(void **state)
 {
     (void)state;
@@ -160,6 +167,7 @@ int main(void)
         cmocka_unit_test_setup(test_cursor_left_right_and_erase_to_end_of_line, setup),
         cmocka_unit_test_setup(test_delete_and_insert_characters, setup),
         cmocka_unit_test_setup(test_colours, setup),
+        cmocka_unit_test_setup(test_utf8_punctuation_shown_as_ascii, setup),
         cmocka_unit_test_setup(test_unknown_and_private_sequences_are_ignored, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
- * fuzz COUNT [SEED]: COUNT system calls with random numbers and random
+ * fuzz COUNT [SEED] [-v]: COUNT system calls with random numbers and random
  * arguments (integers, NULL, kernel, non-canonical and valid user
- * pointers), reproducible for a given SEED. The kernel must survive every
+ * pointers), reproducible for a given SEED; -v prints each call before it
+ * is made (to find the one that hangs or crashes). The kernel must survive every
  * call. A few rules keep the run itself alive and side-effect free, so
  * `mem` afterwards must show the same free pages as before:
  *   - never exit, thread_exit or shutdown; kill only pids that cannot exist;
@@ -19,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syscall.h>
 #include <unistd.h>
 
@@ -159,11 +161,12 @@ static void report(long count, unsigned int seed)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        printf("usage: fuzz COUNT [SEED]\n");
+        printf("usage: fuzz COUNT [SEED] [-v]\n");
         return 2;
     }
     long count = atol(argv[1]);
     unsigned int seed = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 1;
+    int verbose = argc > 3 && strcmp(argv[3], "-v") == 0;
     seed_state = seed;
     my_tid = gettid();
     heap_base = (uintptr_t)sbrk(0);
@@ -181,6 +184,9 @@ int main(int argc, char **argv)
             i--;
             continue;
         }
+        if (verbose)
+            dprintf(2, "fuzz: #%ld nr %ld (%lx, %lx, %lx, %lx, %lx)\n", i, nr,
+                    a[0], a[1], a[2], a[3], a[4]);
         record(syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
     }
     report(count, seed);

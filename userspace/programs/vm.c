@@ -63,6 +63,9 @@ static int usage(void)
 static int fail(const char *what)
 {
     fprintf(stderr, "vm: %s: %s\n", what, vm_error_text(errno));
+    if (errno == ENODEV)
+        fprintf(stderr, "vm: this CPU or emulator offers no VT-x: use make bochs, "
+                        "or make kvm on an Intel host\n");
     return 1;
 }
 

@@ -67,6 +67,10 @@ enum exit_action exit_invd_wbinvd(struct vcpu *v);
 enum exit_action exit_xsetbv(struct vcpu *v);
 enum exit_action exit_entry_failed(struct vcpu *v);
 
+/* VMX-preemption timer value for the next stretch of guest time: one host
+   timer tick (the guest's time slice), or less if the time budget ends sooner. */
+uint32_t vcpu_preemption_timer_value(const struct vcpu *v);
+
 /* Console output of guest bytes, line-buffered, "[vmN] " prefix (exit_io.c). */
 void vcpu_console_putc(struct vcpu *v, char c);
 void vcpu_console_flush(struct vcpu *v);

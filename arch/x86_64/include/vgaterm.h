@@ -26,6 +26,8 @@ struct vgaterm {
     bool csi_private;            /* ESC[? ... : accepted and ignored */
     int params[VGATERM_MAX_PARAMS];
     int nparams;
+    uint32_t utf8_cp;            /* code point being decoded */
+    int utf8_left;               /* continuation bytes still expected */
 };
 
 /* Attach t to cells, clear them, cursor home. */
