@@ -379,6 +379,20 @@ def parse_keys(command):
     return steps
 
 
+def strip_echo(command, text):
+    """A command's output: text without the shell's echo of the typed line.
+
+    Normally the echo is the first line. A command typed without Enter (\\c)
+    is ended by a control key whose effect (e.g. "^C") follows the echo on
+    the same line; there only the typed characters before the first escape
+    are removed.
+    """
+    if command.endswith("\\c"):
+        typed = command.split("\\", 1)[0]
+        return text[len(typed):] if text.startswith(typed) else text
+    return text.split("\n", 1)[1] if "\n" in text else ""
+
+
 class Result:
     """How a run ended: status (a key of EXIT_CODES), detail, transcript, outputs."""
 
@@ -458,9 +472,9 @@ class Driver:
         if not m or self.shutdown_at:
             return
         if self.out_start is not None:
-            out = clean(self.buf[self.out_start:m.start()])
-            out = out.split("\n", 1)[1] if "\n" in out else ""   # drop the echoed line
-            self.r.outputs.append((self.commands[self.next_cmd - 1], out))
+            command = self.commands[self.next_cmd - 1]
+            out = strip_echo(command, clean(self.buf[self.out_start:m.start()]))
+            self.r.outputs.append((command, out))
         if self.next_cmd < len(self.commands):
             self._type(self.commands[self.next_cmd])
             self.next_cmd += 1

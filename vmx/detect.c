@@ -7,6 +7,7 @@
  * conditional capability MSRs only as vmx_caps_read() allows.
  * vmx_enable() enters VMX root operation on first use.
  */
+#include "cmdline.h"
 #include "errno.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -79,6 +80,8 @@ void vmx_detect(void)
         return;
     }
     vmx.available = true;
+    vmx.debug_exits = cmdline_has("debug_vmx");
+    vmx.fast_path_reason = vmx.debug_exits ? ~0u : EXIT_REASON_CPUID;
     kprintf("vmx: %s\n", line);
 }
 

@@ -1,13 +1,15 @@
 ; The VMX world switch (SDM Vol. 3C 26 VM entry, 27 VM exit, 27.5 host state).
 ;
 ; int vmx_enter(struct vcpu *v)        System V: rdi = v, returns eax
-;   Saves the host's callee-saved registers on this stack, keeps HOST_RSP in
-;   the VMCS equal to the stack pointer at the entry, loads the guest GPRs
-;   and CR2 from v and executes VMLAUNCH (v->launched == 0) or VMRESUME.
+;   Saves the host's callee-saved registers on this stack, loads the guest
+;   GPRs from v and executes VMLAUNCH (v->launched == 0; also sets HOST_RSP
+;   and the guest CR2 then) or VMRESUME. The guest CR2 stays in the CPU
+;   while the host only runs exit handlers (they do not page-fault);
+;   vcpu.c saves/restores it around anything else.
 ;   A VM exit continues at vmx_exit_entry (HOST_RIP) with RSP = HOST_RSP and
 ;   all GPRs still holding guest values; it stores them into v and returns 0.
 ;   VMfailInvalid returns 1, VMfailValid 2 (nothing of the guest ran).
-;   Clobbers: caller-saved registers, CR2. Interrupts must be off (a VM exit
+;   Clobbers: caller-saved registers (and CR2 on the first entry). Interrupts must be off (a VM exit
 ;   leaves RFLAGS = 2, so they are off afterwards too, SDM 27.5.3).
 ;
 ; Offsets into struct vcpu come from vcpu_regs.inc, checked in vcpu.h.
@@ -30,12 +32,9 @@ vmx_enter:
     push r14
     push r15
     push rdi                            ; v, found at [rsp] after the exit
-    cmp rsp, [rdi + VCPU_HOST_RSP]      ; HOST_RSP still right for this stack?
-    jne .write_host_rsp
-.host_rsp_ok:
-    mov rax, [rdi + VCPU_CR2]           ; guest CR2 (VMX does not switch it)
-    mov cr2, rax
     cmp byte [rdi + VCPU_LAUNCHED], 0   ; ZF = 1: first entry, VMLAUNCH
+    je .first_entry
+.load_guest:
     mov rax, [rdi + VCPU_RAX]           ; guest GPRs (mov keeps the flags)
     mov rcx, [rdi + VCPU_RCX]
     mov rdx, [rdi + VCPU_RDX]
@@ -51,7 +50,7 @@ vmx_enter:
     mov r14, [rdi + VCPU_R14]
     mov r15, [rdi + VCPU_R15]
     mov rdi, [rdi + VCPU_RDI]           ; last: it was the base pointer
-    je .launch
+    je .launch                          ; flags still from the cmp above
     vmresume                            ; returns here only on VMfail
     jmp .failed
 .launch:
@@ -61,15 +60,24 @@ vmx_enter:
     jc .fail_out
     mov eax, 2                          ; ZF = 1: VMfailValid -> 2
 .fail_out:
-    pop rdi                             ; drop v
+    pop rdi                             ; v
+    mov byte [rdi + VCPU_LAUNCHED], 0   ; nothing ran: still not launched
     jmp restore_host
 
-.write_host_rsp:                        ; rare: first entry on this stack
+; First entry on this VMCS: HOST_RSP := this stack pointer. vcpu.c calls
+; vmx_enter from one place, so RSP here is the same for every later entry
+; (the VMCS keeps the value); the guest CR2 is loaded here too (vcpu.c
+; restores it itself after it let other threads run).
+.first_entry:
     mov [rdi + VCPU_HOST_RSP], rsp
     mov rax, HOST_RSP_FIELD
     vmwrite rax, rsp
     jbe .hostrsp_failed
-    jmp .host_rsp_ok
+    mov rax, [rdi + VCPU_CR2]
+    mov cr2, rax
+    mov byte [rdi + VCPU_LAUNCHED], 1   ; launched once this entry works
+    cmp eax, eax                        ; ZF = 1 again: take the VMLAUNCH path
+    jmp .load_guest
 .hostrsp_failed:
     mov eax, 2                          ; report as VMfailValid
     pop rdi
@@ -93,9 +101,6 @@ vmx_exit_entry:                         ; HOST_RIP: guest GPRs live, RSP = HOST_
     mov [rdi + VCPU_R14], r14
     mov [rdi + VCPU_R15], r15
     pop qword [rdi + VCPU_RDI]          ; the guest's RDI pushed above
-    mov rax, cr2
-    mov [rdi + VCPU_CR2], rax
-    mov byte [rdi + VCPU_LAUNCHED], 1   ; VMRESUME from now on
     add rsp, 8                          ; drop v
     xor eax, eax                        ; 0: a VM exit happened
 restore_host:                           ; shared tail of both paths

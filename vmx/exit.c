@@ -8,6 +8,7 @@
 #include "kprintf.h"
 #include "vm_internal.h"
 #include "vmcs.h"
+#include "vmx.h"
 
 static const exit_handler exit_handlers[EXIT_REASON_MAX] = {
     [EXIT_REASON_EXCEPTION_NMI] = exit_exception_nmi,
@@ -45,13 +46,30 @@ static const exit_handler exit_handlers[EXIT_REASON_MAX] = {
     [EXIT_REASON_VMFUNC] = exit_inject_ud_insn,
 };
 
+static const char *const action_names[] = {"resume", "yield", "stop"};
+
+/* debug_vmx: one serial-log line per exit, after its handler ran. */
+static void log_exit(struct vcpu *v, enum exit_action a)
+{
+    const struct vmx_trace_entry *x = v->exit;
+    kprintf("[vm%d] vcpu %d exit #%lu %s rip 0x%lx qual 0x%lx gpa 0x%lx -> %s\n", vm_id(v->vm), v->index,
+            v->trace.next, vmx_exit_reason_name(EXIT_REASON_BASIC(x->reason)), x->rip, x->qualification, x->gpa,
+            action_names[a]);
+}
+
 enum exit_action exit_dispatch(struct vcpu *v)
 {
-    uint32_t reason = v->exit.reason;
-    if (__builtin_expect(reason & EXIT_REASON_FAILED_ENTRY, 0))
-        return exit_entry_failed(v);
-    exit_handler h = reason < EXIT_REASON_MAX ? exit_handlers[reason] : NULL;
-    return h ? h(v) : exit_unexpected(v);
+    uint32_t reason = v->exit->reason;
+    enum exit_action a;
+    if (__builtin_expect(reason & EXIT_REASON_FAILED_ENTRY, 0)) {
+        a = exit_entry_failed(v);
+    } else {
+        exit_handler h = reason < EXIT_REASON_MAX ? exit_handlers[reason] : NULL;
+        a = h ? h(v) : exit_unexpected(v);
+    }
+    if (__builtin_expect(vmx.debug_exits, 0))
+        log_exit(v, a);
+    return a;
 }
 
 void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code, uint32_t error_code)
@@ -79,7 +97,7 @@ void exit_dump_guest(struct vcpu *v)
     vmcs_read_guest_state(&g);
     v->gpr[GPR_RSP] = g.rsp;
     kprintf("[vm%d] vcpu %d: exit %s (0x%x) qual 0x%lx gpa 0x%lx\n", vm_id(v->vm), v->index,
-            vmx_exit_reason_name(EXIT_REASON_BASIC(v->exit.reason)), v->exit.reason,
+            vmx_exit_reason_name(EXIT_REASON_BASIC(v->exit->reason)), v->exit->reason,
             vmcs_readnat(EXIT_QUALIFICATION), vmcs_read64(GUEST_PHYSICAL_ADDRESS));
     kprintf("[vm%d]   rip %016lx rflags %016lx cr0 %lx cr3 %lx cr4 %lx efer %lx\n", vm_id(v->vm), g.rip,
             g.rflags, g.cr0, g.cr3, g.cr4, g.efer);
@@ -96,5 +114,5 @@ enum exit_action exit_unexpected(struct vcpu *v)
 {
     exit_dump_guest(v);
     return vcpu_stop(v, VM_STOP_UNHANDLED, "unhandled exit %s",
-                     vmx_exit_reason_name(EXIT_REASON_BASIC(v->exit.reason)));
+                     vmx_exit_reason_name(EXIT_REASON_BASIC(v->exit->reason)));
 }

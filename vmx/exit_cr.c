@@ -65,7 +65,7 @@ enum exit_action exit_cr_access(struct vcpu *v)
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
     unsigned cr = CR_QUAL_NR(q), type = CR_QUAL_TYPE(q), r = CR_QUAL_GPR(q);
     enum exit_action a = EXIT_RESUME;
-    v->exit.qual = q;
+    v->exit->qualification = q;
     if (type == 0 && cr == 0)
         a = write_cr0(v, get_gpr(v, r));
     else if (type == 0 && cr == 4)

@@ -21,23 +21,23 @@ static const char *access_name(uint64_t q)
 enum exit_action exit_ept_violation(struct vcpu *v)
 {
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
-    v->exit.qual = q;
-    v->exit.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+    v->exit->qualification = q;
+    v->exit->gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
     char rights[4] = {(q & EPT_QUAL_READABLE) ? 'r' : '-', (q & EPT_QUAL_WRITABLE) ? 'w' : '-',
                       (q & EPT_QUAL_EXECUTABLE) ? 'x' : '-', 0};
     kprintf("[vm%d] EPT violation: %s at GPA 0x%lx, page rights %s%s (rip 0x%lx)\n", vm_id(v->vm),
-            access_name(q), v->exit.gpa, rights, (q & EPT_RWX << 3) ? "" : " (not mapped)", v->exit.rip);
+            access_name(q), v->exit->gpa, rights, (q & EPT_RWX << 3) ? "" : " (not mapped)", v->exit->rip);
     return vcpu_stop(v, VM_STOP_EPT_VIOLATION, "EPT violation: %s at GPA 0x%lx (rip 0x%lx)", access_name(q),
-                     v->exit.gpa, v->exit.rip);
+                     v->exit->gpa, v->exit->rip);
 }
 
 enum exit_action exit_ept_misconfig(struct vcpu *v)
 {
-    v->exit.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+    v->exit->gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
     struct ept_walk w;
-    ept_walk(&v->vm->ept, v->exit.gpa, &w);
+    ept_walk(&v->vm->ept, v->exit->gpa, &w);
     kprintf("[vm%d] EPT misconfiguration at GPA 0x%lx: PML4E %lx PDPTE %lx PDE %lx PTE %lx\n", vm_id(v->vm),
-            v->exit.gpa, w.entries[0], w.entries[1], w.entries[2], w.entries[3]);
-    return vcpu_stop(v, VM_STOP_EPT_MISCONFIG, "EPT misconfiguration at GPA 0x%lx (rip 0x%lx)", v->exit.gpa,
-                     v->exit.rip);
+            v->exit->gpa, w.entries[0], w.entries[1], w.entries[2], w.entries[3]);
+    return vcpu_stop(v, VM_STOP_EPT_MISCONFIG, "EPT misconfiguration at GPA 0x%lx (rip 0x%lx)", v->exit->gpa,
+                     v->exit->rip);
 }

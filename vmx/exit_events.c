@@ -38,13 +38,13 @@ enum exit_action exit_preemption_timer(struct vcpu *v)
 enum exit_action exit_triple_fault(struct vcpu *v)
 {
     exit_dump_guest(v);
-    return vcpu_stop(v, VM_STOP_TRIPLE_FAULT, "triple fault (rip 0x%lx)", v->exit.rip);
+    return vcpu_stop(v, VM_STOP_TRIPLE_FAULT, "triple fault (rip 0x%lx)", v->exit->rip);
 }
 
 enum exit_action exit_init_sipi(struct vcpu *v)
 {
-    bool init = EXIT_REASON_BASIC(v->exit.reason) == EXIT_REASON_INIT_SIGNAL;
-    return vcpu_stop(v, VM_STOP_INIT_SIPI, "%s (rip 0x%lx)", init ? "INIT signal" : "SIPI", v->exit.rip);
+    bool init = EXIT_REASON_BASIC(v->exit->reason) == EXIT_REASON_INIT_SIGNAL;
+    return vcpu_stop(v, VM_STOP_INIT_SIPI, "%s (rip 0x%lx)", init ? "INIT signal" : "SIPI", v->exit->rip);
 }
 
 enum exit_action exit_hlt(struct vcpu *v)
@@ -58,7 +58,7 @@ enum exit_action exit_hlt(struct vcpu *v)
 enum exit_action exit_exception_nmi(struct vcpu *v)
 {
     uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
-    v->exit.qual = info;
+    v->exit->qualification = info;
     if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
         return EXIT_RESUME;
     return exit_unexpected(v);

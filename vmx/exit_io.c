@@ -124,7 +124,7 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
         uint64_t off = v->gpr[idx] & amask;
         if (string_element(v, q, base + off, size) < 0)
             return vcpu_stop(v, VM_STOP_ERROR, "%s at unmapped or page-crossing guest address 0x%lx (rip 0x%lx)",
-                             in ? "INS" : "OUTS", base + off, v->exit.rip);
+                             in ? "INS" : "OUTS", base + off, v->exit->rip);
         v->gpr[idx] = (v->gpr[idx] & ~amask) | ((off + (uint64_t)step) & amask);
         count--;
         if (rep)
@@ -138,7 +138,7 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
 enum exit_action exit_io(struct vcpu *v)
 {
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
-    v->exit.qual = q;
+    v->exit->qualification = q;
     return (q & IO_QUAL_STRING) ? io_string(v, q) : io_simple(v, q);
 }
 

@@ -123,7 +123,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 enum exit_action exit_msr_read(struct vcpu *v)
 {
     uint64_t val;
-    v->exit.qual = (uint32_t)v->gpr[GPR_RCX];   /* traced as the MSR number */
+    v->exit->qualification = (uint32_t)v->gpr[GPR_RCX];   /* traced as the MSR number */
     if (!msr_read(v, (uint32_t)v->gpr[GPR_RCX], &val))
         return exit_inject_gp(v);
     v->gpr[GPR_RAX] = (uint32_t)val;
@@ -135,7 +135,7 @@ enum exit_action exit_msr_read(struct vcpu *v)
 enum exit_action exit_msr_write(struct vcpu *v)
 {
     uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
-    v->exit.qual = (uint32_t)v->gpr[GPR_RCX];
+    v->exit->qualification = (uint32_t)v->gpr[GPR_RCX];
     if (!msr_write(v, (uint32_t)v->gpr[GPR_RCX], val))
         return exit_inject_gp(v);
     exit_skip_instruction(v);

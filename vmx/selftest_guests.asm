@@ -243,3 +243,53 @@ GUEST guest_bench
     mov ebx, eax
     hlt
 END_GUEST guest_bench
+
+; ---- 32-bit: MSRs, INVD, #GP for an MSR that does not exist ----------------
+; The #GP handler counts in ESI, drops the error code and resumes at EDI.
+bits 32
+GUEST guest_msr
+    lgdt [ABS(guest_msr, .gdtr)]
+    lidt [ABS(guest_msr, .idtr)]
+    xor esi, esi
+    mov ecx, 0x277                      ; IA32_PAT: write, read back
+    mov eax, 0x00070406
+    mov edx, 0x00070106
+    wrmsr
+    xor eax, eax
+    xor edx, edx
+    rdmsr
+    mov ebp, edx                        ; 0x00070106
+    mov ecx, 0x1B                       ; APIC base
+    rdmsr
+    mov ebx, eax                        ; 0xFEE00100
+    mov edi, ABS(guest_msr, .after_bad)
+    mov ecx, 0x12345                    ; no such MSR: #GP
+    rdmsr
+.after_bad:
+    invd                                ; exits, skipped
+    hlt
+.gp_handler:
+    inc esi
+    add esp, 4                          ; the error code
+    mov [esp], edi
+    iretd
+align 8
+.gdt:
+    dq 0
+    dq 0x00CF9A000000FFFF               ; 0x08: flat 32-bit code
+    dq 0x00CF92000000FFFF               ; 0x10: flat data
+.gdt_end:
+.idt:
+    times 13 dq 0
+    dw (ABS(guest_msr, .gp_handler)) & 0xFFFF       ; vector 13: 32-bit interrupt gate
+    dw 0x08
+    dw 0x8E00
+    dw (ABS(guest_msr, .gp_handler)) >> 16
+.idt_end:
+.gdtr:
+    dw .gdt_end - .gdt - 1
+    dd ABS(guest_msr, .gdt)
+.idtr:
+    dw .idt_end - .idt - 1
+    dd ABS(guest_msr, .idt)
+END_GUEST guest_msr

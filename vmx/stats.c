@@ -29,6 +29,14 @@ void vmx_stats_add(struct vmx_stats *dst, const struct vmx_stats *src)
     dst->failed_entries += src->failed_entries;
 }
 
+void vmx_stats_derive(struct vmx_stats *s)
+{
+    s->entries = vmx_stats_total_exits(s);
+    s->host_cycles = 0;
+    for (size_t i = 0; i < EXIT_REASON_MAX; i++)
+        s->host_cycles += s->exits[i].total_cycles;
+}
+
 uint64_t vmx_stats_total_exits(const struct vmx_stats *s)
 {
     uint64_t n = 0;

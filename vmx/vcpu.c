@@ -9,6 +9,7 @@
  */
 #include "errno.h"
 #include "exit.h"
+#include "exit_cpuid.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "thread.h"
@@ -105,6 +106,7 @@ static int setup_vmcs(struct vcpu *v)
         invvpid(INVVPID_SINGLE_CONTEXT, v->vpid);   /* the VPID may have been used before */
     build_state(v, &s);
     v->ctl = s.ctl;
+    v->exit = &v->trace.ring[0];   /* never NULL, even before the first exit */
     for (int i = 0; i < 16; i++)
         v->gpr[i] = v->params.regs[i];
     if (vmcs_write_state(&s) < 0)
@@ -133,7 +135,7 @@ static void entry_instruction_failed(struct vcpu *v, int rc)
 enum exit_action exit_entry_failed(struct vcpu *v)
 {
     static const char *const quals[] = {"", "", " (PDPTE load)", " (NMI injection blocked)", " (VMCS link pointer)"};
-    uint32_t basic = EXIT_REASON_BASIC(v->exit.reason);
+    uint32_t basic = EXIT_REASON_BASIC(v->exit->reason);
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
     v->launched = 0;   /* a failed VMLAUNCH leaves the VMCS clear */
     v->stats.failed_entries++;
@@ -146,10 +148,13 @@ enum exit_action exit_entry_failed(struct vcpu *v)
                      vmx_exit_reason_name(basic), q);
 }
 
-/* Account one exit: per-reason handling cycles, guest/host time, trace ring. */
+/* Account one exit (the hot path, so only what cannot be derived later):
+   per-reason count and handling cycles, guest time, the trace ring. Entries
+   and host time are sums of these (vmx_stats_derive). */
 static inline void account_exit(struct vcpu *v, uint64_t t_entry, uint64_t t_exit, uint64_t t_done)
 {
-    uint32_t basic = EXIT_REASON_BASIC(v->exit.reason);
+    struct vmx_trace_entry *x = v->exit;
+    uint32_t basic = EXIT_REASON_BASIC(x->reason);
     uint64_t cycles = t_done - t_exit;
     struct vmx_exit_stat *st = &v->stats.exits[basic < EXIT_REASON_MAX ? basic : 0];
     st->count++;
@@ -158,16 +163,11 @@ static inline void account_exit(struct vcpu *v, uint64_t t_entry, uint64_t t_exi
         st->min_cycles = cycles;
     if (cycles > st->max_cycles)
         st->max_cycles = cycles;
-    v->stats.entries++;
     v->stats.guest_cycles += t_exit - t_entry;
-    v->stats.host_cycles += cycles;
-    struct vmx_trace_entry *e = &v->trace.ring[v->trace.next++ % VMX_TRACE_SIZE];
-    e->reason = v->exit.reason;
-    e->rip = v->exit.rip;
-    e->qualification = v->exit.qual;
-    e->gpa = v->exit.gpa;
-    e->cycles = cycles;
-    e->tsc = t_exit;
+    x->cycles = cycles;
+    x->tsc = t_exit;
+    x->guest_cycles = t_exit - t_entry;
+    v->trace.next++;   /* the slot becomes part of the readable trace */
 }
 
 /* Let pending host interrupts in (SDM 25.2: with "acknowledge interrupt on
@@ -178,32 +178,44 @@ static inline void interrupt_window(void)
     __asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
+/* The hot loop. A stop request from another thread can only arrive while
+   this thread is switched out, which happens only in the interrupt window
+   (one CPU, interrupts off otherwise), so it is checked there. */
 static void run_loop(struct vcpu *v)
 {
     uint64_t t_entry = rdtsc();
+    if (v->stop_request) {
+        vcpu_stop(v, VM_STOP_KILLED, "killed");
+        return;
+    }
     for (;;) {
-        if (__builtin_expect(v->stop_request, 0)) {
-            vcpu_stop(v, VM_STOP_KILLED, "killed");
-            return;
-        }
         int rc = vmx_enter(v);
         uint64_t t_exit = rdtsc();
         if (__builtin_expect(rc != VMX_ENTER_EXITED, 0)) {
             entry_instruction_failed(v, rc);
             return;
         }
-        v->exit.reason = vmcs_read32(VM_EXIT_REASON);
-        v->exit.rip = vmcs_readnat(GUEST_RIP);
-        v->exit.qual = 0;
-        v->exit.gpa = 0;
-        enum exit_action a = exit_dispatch(v);
+        struct vmx_trace_entry *x = &v->trace.ring[v->trace.next % VMX_TRACE_SIZE];
+        v->exit = x;
+        x->reason = vmcs_read32(VM_EXIT_REASON);
+        x->rip = vmcs_readnat(GUEST_RIP);
+        x->qualification = 0;
+        x->gpa = 0;
+        /* fast path for the hottest exit, same handler as the table's */
+        enum exit_action a = x->reason == vmx.fast_path_reason ? exit_cpuid_inline(v) : exit_dispatch(v);
         uint64_t t_done = rdtsc();
         account_exit(v, t_entry, t_exit, t_done);
         t_entry = t_done;
         if (__builtin_expect(a != EXIT_RESUME, 0)) {
             if (a == EXIT_STOP)
                 return;
+            v->cr2 = read_cr2();   /* other threads may page-fault */
             interrupt_window();
+            write_cr2(v->cr2);
+            if (v->stop_request) {
+                vcpu_stop(v, VM_STOP_KILLED, "killed");
+                return;
+            }
             t_entry = rdtsc();
         }
     }

@@ -160,7 +160,8 @@ int vm_vcpu_create(struct vm *vm, const struct vm_vcpu_params *p)
     if ((unsigned)p->mode > VMX_MODE_LONG64 || (p->mode == VMX_MODE_LONG64 && !p->cr3) ||
         (p->mode != VMX_MODE_LONG64 && p->entry > 0xFFFFFFFFull) || (p->mode == VMX_MODE_REAL && p->entry > 0xFFFF))
         return -EINVAL;
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = vm->state != VM_STATE_CREATED ? -EBUSY : vm->nvcpus == VM_MAX_VCPUS ? -E2BIG : 0;
     struct vcpu *v = err ? NULL : kzalloc(sizeof(*v));
     if (!err && !v)
@@ -186,7 +187,8 @@ int vm_vcpu_create(struct vm *vm, const struct vm_vcpu_params *p)
 
 int vm_set_time_limit(struct vm *vm, uint64_t ms)
 {
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = vm->state != VM_STATE_CREATED ? -EBUSY : 0;
     if (!err)
         vm->time_limit_ms = ms;
@@ -196,7 +198,8 @@ int vm_set_time_limit(struct vm *vm, uint64_t ms)
 
 int vm_start(struct vm *vm)
 {
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = vm->state != VM_STATE_CREATED ? -EBUSY : vm->nvcpus == 0 ? -EINVAL : 0;
     if (err) {
         mutex_unlock(&vm->lock);
@@ -278,7 +281,8 @@ int vm_wait(struct vm *vm, uint64_t timeout_ms)
 
 int vm_destroy(struct vm *vm)
 {
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     vm_kill(vm);
     if (vm->state == VM_STATE_RUNNING)
         vm_wait(vm, 0);
@@ -327,8 +331,12 @@ void vm_get_stats(struct vm *vm, struct vmx_stats *out)
 {
     vmx_stats_reset(out);
     if (vm) {
+        if (vm_lock_live(vm) < 0)
+            return;
         for (int i = 0; i < vm->nvcpus; i++)
             vmx_stats_add(out, &vm->vcpus[i]->stats);
+        mutex_unlock(&vm->lock);
+        vmx_stats_derive(out);
         return;
     }
     mutex_lock(&registry_mutex);
@@ -338,26 +346,33 @@ void vm_get_stats(struct vm *vm, struct vmx_stats *out)
         for (int j = 0; registry[i] && j < registry[i]->nvcpus; j++)
             vmx_stats_add(out, &registry[i]->vcpus[j]->stats);
     mutex_unlock(&registry_mutex);
+    vmx_stats_derive(out);
 }
 
 int vm_get_trace(struct vm *vm, int vcpu, struct vmx_trace_entry *out, size_t max)
 {
-    if (vcpu < 0 || vcpu >= vm->nvcpus)
-        return -EINVAL;
-    size_t n = vmx_trace_copy(&vm->vcpus[vcpu]->trace, out, max);
-    for (size_t i = 0; i < n; i++)
-        out[i].vcpu = (uint32_t)vcpu;
-    return (int)n;
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
+    int n = -EINVAL;
+    if (vcpu >= 0 && vcpu < vm->nvcpus) {
+        n = (int)vmx_trace_copy(&vm->vcpus[vcpu]->trace, out, max);
+        for (int i = 0; i < n; i++)
+            out[i].vcpu = (uint32_t)vcpu;
+    }
+    mutex_unlock(&vm->lock);
+    return n;
 }
 
 int vm_get_regs(struct vm *vm, int vcpu, uint64_t regs[16])
 {
-    if (vcpu < 0 || vcpu >= vm->nvcpus)
-        return -EINVAL;
-    if (vm->state == VM_STATE_RUNNING && !vm->vcpus[vcpu]->stopped)
-        return -EBUSY;
-    memcpy(regs, vm->vcpus[vcpu]->gpr, 16 * sizeof(uint64_t));
-    return 0;
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
+    int err = vcpu < 0 || vcpu >= vm->nvcpus ? -EINVAL
+              : (vm->state == VM_STATE_RUNNING && !vm->vcpus[vcpu]->stopped) ? -EBUSY : 0;
+    if (!err)
+        memcpy(regs, vm->vcpus[vcpu]->gpr, 16 * sizeof(uint64_t));
+    mutex_unlock(&vm->lock);
+    return err;
 }
 
 void vm_console_capture(struct vm *vm, char c)

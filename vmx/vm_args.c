@@ -141,7 +141,8 @@ static int push(struct vm_region_set *out, uint64_t gpa, uint64_t size, unsigned
     return 0;
 }
 
-/* Insertion sort of the ranges by address. */
+/* Insertion sort of the ranges by address, then merge neighbours that
+   touch and have the same rights (so protect r, then rwx, is one range again). */
 static void sort_regions(struct vm_region_set *s)
 {
     for (int i = 1; i < s->n; i++) {
@@ -151,6 +152,15 @@ static void sort_regions(struct vm_region_set *s)
             s->r[j] = s->r[j - 1];
         s->r[j] = r;
     }
+    int out = 0;
+    for (int i = 0; i < s->n; i++) {
+        struct vm_region_info *last = out > 0 ? &s->r[out - 1] : NULL;
+        if (last && last->gpa + last->size == s->r[i].gpa && last->rights == s->r[i].rights)
+            last->size += s->r[i].size;
+        else
+            s->r[out++] = s->r[i];
+    }
+    s->n = out;
 }
 
 int vm_regions_add(struct vm_region_set *s, uint64_t gpa, uint64_t size, unsigned rights)

@@ -31,18 +31,23 @@ static void owner_exited(struct process *p, void *data)
     vm_handles_unlock();
 }
 
-int vm_handle_add(struct vm *vm, int owner, struct vm_handle **out)
+int vm_handle_add(struct vm *vm, bool for_parent, struct vm_handle **out)
 {
-    struct process *p = owner == process_current()->pid ? process_current() : process_find(owner);
+    struct process *p = process_current();
+    if (for_parent)
+        p = p->parent > 0 ? process_find(p->parent) : NULL;
+    if (!p)
+        return -ESRCH;
     for (int i = 0; i < VM_MAX_VMS; i++) {
         if (handles[i].used)
             continue;
-        if (!p || process_add_exit_hook(p, owner_exited, (void *)(intptr_t)vm_id(vm)) < 0)
+        if (process_add_exit_hook(p, owner_exited, (void *)(intptr_t)vm_id(vm)) < 0)
             return -ENOMEM;
         memset(&handles[i], 0, sizeof(handles[i]));
         handles[i].used = true;
         handles[i].id = vm_id(vm);
-        handles[i].owner = owner;
+        handles[i].owner = p->pid;
+        handles[i].owner_parent = p->parent;
         handles[i].vm = vm;
         *out = &handles[i];
         return 0;
@@ -50,14 +55,21 @@ int vm_handle_add(struct vm *vm, int owner, struct vm_handle **out)
     return -ENOSPC;
 }
 
-int vm_handle_get(int id, bool modify, struct vm_handle **out)
+/* May the calling process change (map, run, kill, destroy) h's VM? */
+static bool may_modify(const struct vm_handle *h)
 {
     const struct process *me = process_current();
+    return h->owner == me->pid || h->owner == me->parent ||
+           (me->parent > 0 && h->owner_parent == me->parent);
+}
+
+int vm_handle_get(int id, bool modify, struct vm_handle **out)
+{
     for (int i = 0; i < VM_MAX_VMS; i++) {
         struct vm_handle *h = &handles[i];
         if (!h->used || h->id != id)
             continue;
-        if (modify && h->owner != me->pid && h->owner != me->parent)
+        if (modify && !may_modify(h))
             return -EPERM;
         *out = h;
         return 0;

@@ -68,7 +68,8 @@ int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
 {
     if (!range_ok(gpa, size) || !rights_ok(rights, false))
         return -EINVAL;
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = 0;
     struct ept_walk w;
     for (uint64_t off = 0; off < size && !err; off += PAGE_SIZE)
@@ -122,7 +123,8 @@ int vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 {
     if (!range_ok(gpa, size))
         return -EINVAL;
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = unmap_locked(vm, gpa, size);
     mutex_unlock(&vm->lock);
     return err;
@@ -132,7 +134,8 @@ int vm_protect(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
 {
     if (!range_ok(gpa, size) || !rights_ok(rights, true))
         return -EINVAL;
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     bool removed = false;
     int err = ept_protect(&vm->ept, gpa, size, rights, &removed);
     if (removed)
@@ -173,7 +176,8 @@ static int copy_guest(struct vm *vm, uint64_t gpa, void *buf, size_t len, bool t
 
 int vm_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 {
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = copy_guest(vm, gpa, (void *)src, len, true);
     mutex_unlock(&vm->lock);
     return err;
@@ -181,7 +185,8 @@ int vm_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 
 int vm_read(struct vm *vm, uint64_t gpa, void *dst, size_t len)
 {
-    mutex_lock(&vm->lock);
+    if (vm_lock_live(vm) < 0)
+        return -ESRCH;
     int err = copy_guest(vm, gpa, dst, len, false);
     mutex_unlock(&vm->lock);
     return err;

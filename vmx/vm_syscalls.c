@@ -63,11 +63,9 @@ static struct vm_info core_info(const struct vm_handle *h)
 
 static int64_t sys_vm_create(uint64_t flags, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-    const struct process *me = process_current();
     if (flags & ~(uint64_t)VM_CREATE_FOR_PARENT)
         return -EINVAL;
-    int owner = (flags & VM_CREATE_FOR_PARENT) ? me->parent : me->pid;
-    if (owner <= 0)
+    if ((flags & VM_CREATE_FOR_PARENT) && process_current()->parent <= 0)
         return -EINVAL;                  /* no parent to own it */
     if (!vmx_available())
         return -ENODEV;
@@ -76,7 +74,7 @@ static int64_t sys_vm_create(uint64_t flags, uint64_t a1, uint64_t a2, uint64_t 
     vm_handles_lock();
     int err = vm_create(&vm);
     if (!err) {
-        err = vm_handle_add(vm, owner, &h);
+        err = vm_handle_add(vm, flags & VM_CREATE_FOR_PARENT, &h);
         if (err)
             vm_destroy(vm);
     }

@@ -73,3 +73,20 @@ void vmcs_free(uint64_t phys)
 uint64_t vmcs_read_field(uint32_t field) { return vmcs_read_raw(field); }
 
 int vmcs_write_field(uint32_t field, uint64_t value) { return vmcs_write_raw(field, value); }
+
+/* VMREAD/VMWRITE without logging, for probing which fields exist. */
+int vmcs_try_read(uint32_t field, uint64_t *val)
+{
+    uint64_t v = 0;
+    uint8_t bad;
+    __asm__ volatile("vmread %2, %0; setbe %1" : "=r"(v), "=qm"(bad) : "r"((uint64_t)field) : "cc");
+    *val = v;
+    return bad ? (int)vmcs_read_raw(VM_INSTRUCTION_ERROR) : 0;
+}
+
+int vmcs_try_write(uint32_t field, uint64_t val)
+{
+    uint8_t bad;
+    __asm__ volatile("vmwrite %1, %2; setbe %0" : "=qm"(bad) : "rm"(val), "r"((uint64_t)field) : "cc");
+    return bad ? (int)vmcs_read_raw(VM_INSTRUCTION_ERROR) : 0;
+}

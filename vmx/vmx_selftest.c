@@ -20,6 +20,8 @@
 #include "selftest.h"
 #include "thread.h"
 #include "vm.h"
+#include "vmcs.h"
+#include "vmx_ops.h"
 #include "vmx.h"
 
 #define GUEST_BASE 0x1000
@@ -41,6 +43,7 @@ DECLARE_GUEST(guest_prot32);
 DECLARE_GUEST(guest_long64);
 DECLARE_GUEST(guest_vmx_ud);
 DECLARE_GUEST(guest_bench);
+DECLARE_GUEST(guest_msr);
 
 static char why[200];
 
@@ -343,6 +346,78 @@ static int t_two_vms(struct run *r)
     return 0;
 }
 
+static int t_msr(struct run *r)
+{
+    *r = GUEST_RUN(guest_msr, VMX_MODE_PROT32, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK((uint32_t)r->regs[5] == 0x00070106, "PAT read back 0x%lx", r->regs[5]);
+    CHECK((uint32_t)r->regs[3] == 0xFEE00100, "APIC base 0x%lx", r->regs[3]);
+    CHECK((uint32_t)r->regs[6] == 1, "#GP handler ran %lu times, expected 1", r->regs[6]);
+    CHECK(count(r, EXIT_REASON_MSR_WRITE) == 1 && count(r, EXIT_REASON_MSR_READ) == 3 &&
+              count(r, EXIT_REASON_INVD) == 1,
+          "WRMSR %lu RDMSR %lu INVD %lu exits", count(r, EXIT_REASON_MSR_WRITE), count(r, EXIT_REASON_MSR_READ),
+          count(r, EXIT_REASON_INVD));
+    return 0;
+}
+
+/* One VM, two vCPU threads with their own loop counts; it stops when both halted. */
+static int t_two_vcpus(struct run *r)
+{
+    *r = GUEST_RUN(guest_cpuid_loop, VMX_MODE_REAL, 0, 3000);
+    if (prepare(r) < 0)
+        return -1;
+    struct vm_vcpu_params p = {.mode = VMX_MODE_REAL, .entry = GUEST_BASE, .rsp = 0x7000};
+    p.regs[6] = 5000;
+    p.regs[3] = 1;
+    int idx = vm_vcpu_create(r->vm, &p);
+    CHECK(idx == 1, "second vCPU: %d", idx);
+    CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", why);
+    EXPECT_STOP(r, "halted");
+    CHECK(r->info.vcpus == 2, "%d vCPUs", r->info.vcpus);
+    CHECK(count(r, EXIT_REASON_CPUID) == 8000 && count(r, EXIT_REASON_HLT) == 2, "CPUID %lu HLT %lu",
+          count(r, EXIT_REASON_CPUID), count(r, EXIT_REASON_HLT));
+    uint64_t regs1[16];
+    CHECK(vm_get_regs(r->vm, 1, regs1) == 0 && regs1[6] == 0, "vCPU 1 RSI 0x%lx", regs1[6]);
+    return 0;
+}
+
+/* Read every field of the encoding table from a fresh VMCS and write the
+   writable ones back: checks the encodings against the CPU (unsupported
+   fields are only counted: they depend on the CPU's features). */
+static int t_vmcs_fields(struct run *r)
+{
+    UNUSED(r);
+    uint64_t vmcs = vmcs_alloc();
+    CHECK(vmcs && vmptrld(vmcs) == 0, "no VMCS");
+    int unsupported = 0, bad = 0;
+    const char *bad_name = "";
+    for (size_t i = 0; i < vmcs_field_count(); i++) {
+        uint32_t f = vmcs_field_at(i);
+        uint64_t val;
+        int err = vmcs_try_read(f, &val);
+        if (err == VMXERR_UNSUPPORTED_FIELD) {
+            unsupported++;
+            continue;
+        }
+        /* Exit-information fields refuse writes (error 13) unless
+           IA32_VMX_MISC[29] allows VMWRITE to any field (SDM 30.3 VMWRITE). */
+        bool ro = VMCS_FIELD_TYPE(f) == VMCS_FIELD_TYPE_RO && !(vmx.caps.misc & (1ull << 29));
+        if (!err)
+            err = vmcs_try_write(f, val) == (ro ? VMXERR_WRITE_READONLY : 0) ? 0 : -1;
+        if (err) {
+            bad++;
+            bad_name = vmcs_field_name(f);
+        }
+    }
+    vmcs_free(vmcs);
+    CHECK(bad == 0, "%d fields misbehave, e.g. %s", bad, bad_name);
+    kprintf("vmx: %lu VMCS fields: %lu read/written, %d not supported by this CPU\n", vmcs_field_count(),
+            vmcs_field_count() - (size_t)unsupported, unsupported);
+    return 0;
+}
+
 static int t_bench(struct run *r)
 {
     *r = GUEST_RUN(guest_bench, VMX_MODE_REAL, 0, BENCH_LOOPS);
@@ -366,7 +441,8 @@ static const struct {
     {"vmcall", t_vmcall},         {"ept_write_ro", t_ept_write}, {"ept_fetch_unmapped", t_ept_fetch},
     {"triple_fault", t_triple_fault}, {"spin_preempted", t_spin_preempted}, {"time_limit", t_time_limit},
     {"real_mode", t_real},        {"prot32", t_prot32},          {"long64", t_long64},
-    {"vmx_insn_ud", t_vmx_ud},    {"two_vms", t_two_vms},        {"cpuid_bench", t_bench},
+    {"vmx_insn_ud", t_vmx_ud},    {"msr", t_msr},                {"two_vms", t_two_vms},
+    {"two_vcpus", t_two_vcpus},   {"vmcs_fields", t_vmcs_fields}, {"cpuid_bench", t_bench},
 };
 
 static void vmx_selftest_thread(void *arg)

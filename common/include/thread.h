@@ -25,6 +25,9 @@ void thread_yield(void);
 void thread_sleep_ms(uint64_t ms);
 /* Terminate the calling thread; its stack is freed once another thread runs. */
 NORETURN void thread_exit(void);
+/* True when the calling thread has been killed (its process is exiting):
+   long-running kernel work done for a user thread should stop and return. */
+bool thread_kill_pending(void);
 /* Wait until t has exited and release it; t must not be used afterwards. */
 void thread_join(struct thread *t);
 

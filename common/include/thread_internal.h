@@ -76,9 +76,6 @@ struct thread *sched_current(void);
 void waitqueue_remove(struct waitqueue *wq, struct thread *t);
 /* Enqueue the current thread on wq and switch away; interrupts off. */
 void waitqueue_block_current(struct waitqueue *wq);
-/* waitqueue_wait that a kill interrupts: false when the caller was killed
-   (before or while waiting); lock is held again either way. */
-bool waitqueue_wait_killable(struct waitqueue *wq, struct spinlock *lock);
 /* thread_sleep_ms that a kill interrupts: false when killed. */
 bool thread_sleep_ms_killable(uint64_t ms);
 /* Wake t if it waits interruptibly (kill). Interrupts off. */
@@ -97,5 +94,3 @@ struct trap_frame *thread_prepare_user_frame(struct thread *t);
 void thread_detach(struct thread *t);
 /* Call fn for every thread (interrupts off inside fn). */
 void thread_for_each(void (*fn)(struct thread *t, void *data), void *data);
-/* True when the current thread has been told to die (user threads). */
-bool thread_kill_pending(void);

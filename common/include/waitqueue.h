@@ -17,5 +17,11 @@ struct waitqueue {
 void waitqueue_wait(struct waitqueue *wq, struct spinlock *lock);
 /* Like waitqueue_wait but gives up after ms milliseconds; false on timeout. */
 bool waitqueue_wait_timeout(struct waitqueue *wq, struct spinlock *lock, uint64_t ms);
+/* Waits that a kill of the calling (user) thread ends early, e.g. a process
+   blocked for input when Ctrl-C arrives: false / -EINTR when the caller has
+   been killed (check before blocking too); lock is held again on return.
+   The timeout variant returns 1 when woken, 0 on timeout, -EINTR. */
+bool waitqueue_wait_killable(struct waitqueue *wq, struct spinlock *lock);
+int waitqueue_wait_timeout_killable(struct waitqueue *wq, struct spinlock *lock, uint64_t ms);
 void waitqueue_wake_one(struct waitqueue *wq);
 void waitqueue_wake_all(struct waitqueue *wq);

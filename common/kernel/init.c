@@ -1,8 +1,9 @@
 /*
  * The first thread (init): starts the terminal, spawns the user shell
  * (`init=PATH` on the command line, default /bin/shell) and waits for it.
- * When the shell exits the machine powers off with success, so a harness
- * can end a run by exiting the shell as well as by `shutdown`.
+ * When the shell exits the machine powers off (success for status 0), so a
+ * harness can end a run by exiting the shell as well as by `shutdown`; when
+ * there is no shell it powers off with failure after saying why.
  */
 #include "abi.h"
 #include "cmdline.h"
@@ -27,13 +28,13 @@ static void init_main(void *unused)
     if (vfs_stat(path, &st) < 0 || st.type != S_IFREG) {
         kprintf("init: %s does not exist: no user programs in the boot image "
                 "(build userspace/, or pass init=PATH)\n", path);
-        return;   /* the kernel idles; nothing else to do */
+        power_off(POWER_EXIT_FAIL);
     }
     char *argv[] = {(char *)path, NULL};
     int pid = process_spawn(path, 1, argv, 0);
     if (pid < 0) {
         kprintf("init: cannot start %s: error %d\n", path, pid);
-        return;
+        power_off(POWER_EXIT_FAIL);
     }
     int status = 0;
     process_wait(0, pid, &status);

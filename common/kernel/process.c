@@ -9,6 +9,7 @@
  * A process is freed by whoever reaps it: its parent in waitpid, or its
  * last thread when nobody will wait (parent gone or the kernel).
  */
+#include "cmdline.h"
 #include "elf_loader.h"
 #include "fault.h"
 #include "errno.h"
@@ -31,10 +32,12 @@ static struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct process *proc_head;
 static struct waitqueue child_exit_wq = WAITQUEUE_INIT;
 static int next_pid = 1;
+static bool debug_proc;   /* `debug_proc` on the command line: log spawn and exit */
 
 void process_init(void)
 {
     usermode_init();
+    debug_proc = cmdline_has("debug_proc");
 }
 
 struct process *process_current(void) { return thread_current()->process; }
@@ -262,6 +265,8 @@ int process_spawn(const char *path, int argc, char *const argv[], int parent)
     struct thread *main = NULL;
     int err = process_build(p, path, argc, argv, &main);
     if (err) {
+        if (debug_proc)
+            kprintf("[proc] spawn %s failed: %d\n", path, err);
         process_free_resources(p);
         kfree(p);
         return err;
@@ -272,6 +277,8 @@ int process_spawn(const char *path, int argc, char *const argv[], int parent)
     proc_head = p;
     int pid = p->pid;
     spin_unlock(&proc_lock);
+    if (debug_proc)
+        kprintf("[proc] spawn %s: pid %d, parent %d, %lu pages\n", path, pid, parent, p->pages);
     thread_start(main);
     return pid;
 }
@@ -313,6 +320,9 @@ static void process_teardown(struct process *p, struct thread *last)
         h->fn(p, h->data);
         kfree(h);
     }
+    if (debug_proc)
+        kprintf("[proc] exit %s: pid %d, status %d, freeing %lu image+heap pages\n", p->name, p->pid,
+                p->exit_status, p->pages);
     bool irq = irq_save();
     last->process = NULL;                 /* from now on a kernel thread */
     paging_switch(paging_kernel_root());

@@ -6,6 +6,9 @@
  * that the stacks of many exited threads come back to the page allocator.
  * `selftest=mutex`: locks a mutex twice; the expected outcome is a panic
  * naming the mutex and the thread.
+ * `selftest=kstack`: a thread overflows its kernel stack; the expected
+ * outcome is a fault on the guard page below it (a double fault, reported
+ * from its IST stack), not silent corruption.
  */
 #include "kheap.h"
 #include "kprintf.h"
@@ -222,3 +225,27 @@ static void mutex_twice(void *arg)
 
 static int selftest_mutex(void) { sched_start(mutex_twice, NULL); }
 SELFTEST("mutex", selftest_mutex);
+
+/* --- kernel stack overflow: expected to hit the guard page ----------------- */
+static volatile int recurse_limit = 1 << 30;   /* volatile: the compiler cannot see the end */
+
+static int recurse_deep(int depth)
+{
+    volatile char pad[512];
+    pad[0] = (char)depth;
+    if (depth >= recurse_limit)
+        return 0;
+    return depth + recurse_deep(depth + 1) + pad[0];   /* not a tail call */
+}
+
+static void overflow_thread(void *arg)
+{
+    UNUSED(arg);
+    kprintf("recursing until the 16 KiB kernel stack overflows (expect a fault on its guard page)\n");
+    kprintf("%d\n", recurse_deep(0));
+    kprintf("selftest kstack: FAIL (no fault)\n");
+    power_off(POWER_EXIT_FAIL);
+}
+
+static int selftest_kstack(void) { sched_start(overflow_thread, NULL); }
+SELFTEST("kstack", selftest_kstack);

@@ -6,6 +6,7 @@
  * wait early). Before the scheduler runs, waiting halts until the next
  * interrupt instead.
  */
+#include "errno.h"
 #include "panic.h"
 #include "sched.h"
 #include "spinlock.h"
@@ -116,6 +117,19 @@ void waitqueue_wake_all(struct waitqueue *wq)
     while (wq->head)
         sched_wake(wq->head);
     irq_restore(irq);
+}
+
+int waitqueue_wait_timeout_killable(struct waitqueue *wq, struct spinlock *lock, uint64_t ms)
+{
+    struct thread *t = thread_current();
+    if (t->kill_pending)
+        return -EINTR;
+    t->interruptible = true;
+    bool woken = waitqueue_wait_timeout(wq, lock, ms);
+    t->interruptible = false;
+    if (t->kill_pending)
+        return -EINTR;
+    return woken ? 1 : 0;
 }
 
 bool waitqueue_wait_killable(struct waitqueue *wq, struct spinlock *lock)

@@ -29,7 +29,9 @@ File format (one check per line; '#' starts a comment line):
 
 Commands are typed in order, each after the previous prompt; escapes in a
 command: \\xNN (e.g. \\x03 = Ctrl-C), \\t, \\e, \\p{MS} (pause), a final \\c
-(no Enter). Every check counts as one test; the group's end status too.
+(no Enter). A command's output is what the shell printed after echoing the
+line (after the typed characters, for a \\c command, so "^C" counts), up to
+the next prompt. Every check counts as one test; the group's end status too.
 Transcripts are saved in BUILD/systest/GROUP.log.
 """
 

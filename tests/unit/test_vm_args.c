@@ -108,10 +108,15 @@ static void regions(void **state)
     assert_int_equal(vm_regions_bytes(&s), 0xff000);
     assert_int_equal(vm_regions_low_end(&s), 0x8000);
     assert_false(vm_regions_cover(&s, 0x7000, 0x2000));
+    /* giving the hole's neighbours' rights back merges the ranges */
+    assert_int_equal(vm_regions_add(&s, 0x8000, 0x2000, 7), 0);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.r[0].size, 0x100000);
     /* a full set cannot split */
     memset(&s, 0, sizeof(s));
     for (int i = 0; i < VM_MAX_REGIONS; i++)
-        assert_int_equal(vm_regions_add(&s, 0x10000ull * i, 0x3000, 7), 0);
+        assert_int_equal(vm_regions_add(&s, 0x10000ull * i, 0x3000, (unsigned)(i % 2) * 2 + 1), 0);
+    assert_int_equal(s.n, VM_MAX_REGIONS);
     assert_int_equal(vm_regions_add(&s, 0x1000000, 0x1000, 7), -ENOSPC);
     assert_int_equal(vm_regions_protect(&s, 0x1000, 0x1000, 1, &t), -ENOSPC);
     assert_int_equal(vm_regions_protect(&s, 0, 0x3000, 1, &t), 0);

@@ -175,6 +175,43 @@ static void test_out_of_memory(void **state)
     assert_int_equal(ept_map(e, 0, HPA, 0x1000, EPT_R), 0);
 }
 
+struct leaf_log {
+    int n;
+    uint64_t gpa[8], hpa[8], size[8];
+};
+
+static void log_leaf(uint64_t gpa, uint64_t hpa, uint64_t size, void *ctx)
+{
+    struct leaf_log *l = ctx;
+    if (l->n < 8) {
+        l->gpa[l->n] = gpa;
+        l->hpa[l->n] = hpa;
+        l->size[l->n] = size;
+    }
+    l->n++;
+}
+
+/* Every owned page is reported exactly once (vm.c frees the VM's memory this way). */
+static void test_for_each_leaf(void **state)
+{
+    struct ept *e = *state;
+    bool removed;
+    assert_int_equal(ept_map(e, 2 * MB, HPA, 2 * MB, EPT_RWX), 0);
+    assert_int_equal(ept_map(e, 0x5000, HPA + 8 * MB, 0x2000, EPT_R), 0);
+    assert_int_equal(ept_protect(e, 0x6000, 0x1000, 0, &removed), 0);   /* kept, no rights */
+    struct leaf_log l = {0};
+    ept_for_each_leaf(e, log_leaf, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.gpa[0], 0x5000);
+    assert_int_equal(l.hpa[0], HPA + 8 * MB);
+    assert_int_equal(l.size[0], 0x1000);
+    assert_int_equal(l.gpa[1], 0x6000);
+    assert_int_equal(l.hpa[1], HPA + 8 * MB + 0x1000);
+    assert_int_equal(l.gpa[2], 2 * MB);
+    assert_int_equal(l.hpa[2], HPA);
+    assert_int_equal(l.size[2], 2 * MB);
+}
+
 static void test_eptp(void **state)
 {
     struct ept *e = *state;
@@ -190,6 +227,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unmap_splits_2m, setup, teardown),
         cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_for_each_leaf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eptp, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

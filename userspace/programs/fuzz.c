@@ -11,7 +11,9 @@
  *   - spawn, mkdir and unlink only get bad path pointers (no new processes
  *     or files); open only reads (no O_CREAT/O_TRUNC);
  *   - new threads start in a function that exits at once, or at a bad
- *     address; sleeps are at most 2 ms; the heap stays under 8 MiB.
+ *     address; sleeps are at most 2 ms; the heap stays under 8 MiB;
+ *   - VMs are created for this process only (freed when it exits) and
+ *     vm_wait waits at most 3 ms.
  * Valid pointers point into a scratch area taken with sbrk, behind which
  * nothing of ours lives, so an overlong write just faults.
  */
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <syscall.h>
 #include <unistd.h>
+#include <vm.h>
 
 #define SCRATCH_SIZE (64 * 1024)
 #define HEAP_LIMIT (8L * 1024 * 1024)
@@ -87,11 +90,15 @@ static long random_int(void)
     }
 }
 
+/* 60% the kernel's own calls (0..31), 30% the VM range, 10% anything. */
 static long random_number(void)
 {
-    if (rnd() % 20 == 0)
-        return (long)rnd();                      /* anything at all */
-    return (long)(rnd() % (SYS_COUNT + 4)) - 2;  /* mostly real numbers */
+    uint64_t pick = rnd() % 10;
+    if (pick < 6)
+        return (long)(rnd() % 32);
+    if (pick < 9)
+        return SYS_VM_FIRST + (long)(rnd() % (SYS_COUNT - SYS_VM_FIRST + 2));
+    return rnd() % 2 ? (long)rnd() : -(long)(rnd() % 16) - 1;
 }
 
 static void quick_thread(void *arg)
@@ -100,9 +107,11 @@ static void quick_thread(void *arg)
     thread_exit(7);
 }
 
-static int safe_fd(long fd)
+/* fd, unless it names the terminal (0-2, also with high bits set): then 3..10. */
+static long safe_fd(long fd)
 {
-    return fd < 0 || fd > 2 ? (int)fd : (int)(3 + rnd() % 8);
+    int low = (int)fd;
+    return low >= 0 && low <= 2 ? (long)(3 + rnd() % 8) : fd;
 }
 
 /* Bend the arguments of nr so the call cannot end or disturb the run;
@@ -122,6 +131,8 @@ static int sanitize(long nr, long *a)
         a[0] = rnd() % 2 ? (long)(uintptr_t)quick_thread : (long)(KERNEL_BASE + rnd() % 4096);
         break;
     case SYS_THREAD_JOIN: if (a[0] == my_tid) a[0] = -1; break;
+    case SYS_VM_CREATE: a[0] &= ~(long)VM_CREATE_FOR_PARENT; break;   /* ours only */
+    case SYS_VM_WAIT: a[1] = (long)(1 + rnd() % 3); break;             /* never forever */
     case SYS_SBRK: {
         long brk = syscall1(SYS_SBRK, 0);
         long inc = (long)(rnd() % (128 * 1024)) - 64 * 1024;

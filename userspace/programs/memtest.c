@@ -3,6 +3,8 @@
  * fixed seed are allocated into slots, each filled with a pattern derived
  * from its slot and checked before it is freed or resized; big blocks force
  * the heap to grow through sbrk. Any corrupted byte fails the test.
+ * memtest doublefree: free a block twice; libc must report
+ * "free(): double free of ADDR" and abort (exit status 134).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -98,8 +100,21 @@ static void calloc_zeroed(void)
     }
 }
 
+static int double_free(void)
+{
+    char *p = malloc(100);
+    free(p);
+    printf("memtest: freeing %p a second time\n", (void *)p);
+    fflush(stdout);
+    free(p);
+    printf("memtest: double free was not detected (BUG)\n");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "doublefree") == 0)
+        return double_free();
     int rounds = argc > 1 ? atoi(argv[1]) : 20000;
     srand(42);
     char *brk_before = sbrk(0);

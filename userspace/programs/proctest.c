@@ -150,6 +150,7 @@ static void thread_checks(void)
 
 static void memory_checks(void)
 {
+    sleep_ms(20);   /* the kernel's reaper frees exited threads' stacks in the background */
     uint64_t before = free_pages();
     char *p = sbrk(1 << 20);
     check(p != (void *)-1, "sbrk(1 MiB)");
@@ -162,6 +163,13 @@ static void memory_checks(void)
     check(free_pages() == before, "sbrk(-1 MiB) gives the pages back");
     check(sbrk(-(1L << 40)) == (void *)-1 && errno == EINVAL, "shrinking below the heap -> EINVAL");
 
+    before = free_pages();
+    char *argv[] = {"README.txt", NULL};
+    check(spawn("/README.txt", argv) == -1 && errno == ENOEXEC, "spawn of a text file -> ENOEXEC");
+    check(spawn("/bin", argv) == -1, "spawn of a directory fails");
+    check(spawn("/bin/nonexistent", argv) == -1 && errno == ENOENT, "spawn of a missing file -> ENOENT");
+    check(free_pages() == before, "failed spawns leave no pages behind");
+
     uint64_t t0 = uptime_ms();
     sleep_ms(100);
     uint64_t slept = uptime_ms() - t0;
@@ -173,10 +181,12 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "child") == 0)
         return child(argv[2]);
     lifecycle_checks();   /* warm-up: kernel heap and tables settle */
+    sleep_ms(20);
     uint64_t before = free_pages();
     lifecycle_checks();
     thread_checks();
     memory_checks();
+    sleep_ms(20);
     uint64_t after = free_pages();
     printf("proctest: free pages %lu before, %lu after\n", (unsigned long)before, (unsigned long)after);
     check(after == before, "no pages leaked");

@@ -388,9 +388,9 @@ static int cmd_start(int argc, char **argv)
         return fail("start");
     unsigned mode = o.mode ? o.mode : info.load_mode ? info.load_mode : VM_MODE_REAL;
     uint64_t entry = o.have_entry ? o.entry : info.load_entry ? info.load_entry : DEFAULT_LOAD;
-    if (create_vcpus(id, mode, entry, &o) != 0)
+    if (info.state == VM_IS_CREATED && create_vcpus(id, mode, entry, &o) != 0)
         return 1;
-    return vm_start(id) < 0 ? fail("start") : 0;
+    return vm_start(id) < 0 ? fail("start") : 0;   /* a VM runs once: EALREADY */
 }
 
 static int cmd_wait(int argc, char **argv)

@@ -8,6 +8,9 @@
  *   vmtest leak N   create N VMs with 4 MiB each (half of them ran), and
  *                   exit without destroying them (the kernel must free it
  *                   all: compare `mem` before and after)
+ *   vmtest memory   children that exit with VMs alive, or are killed with
+ *                   VMs running, give every page back (meminfo before/after)
+ *   vmtest spinner N  N VMs spinning with interrupts off, then sleep
  *   vmtest child    (used by `owner`) create a VM and sleep
  *
  * Prints one line per check ("vmtest: NAME: ok" or "... FAILED (...)") and
@@ -253,6 +256,56 @@ static int test_leak(int n)
     return 0;
 }
 
+/* N VMs with 2 vCPUs each spinning with interrupts off (spin.bin's
+   bytes), then sleep until killed. */
+static int spinner(int n)
+{
+    static const unsigned char spin[] = {0xFA, 0xEB, 0xFE};   /* cli; jmp $ */
+    for (int i = 0; i < n; i++) {
+        int id = vm_create(0);
+        if (id < 0 || vm_map(id, 0, 2 * MEM, RWX) < 0 || vm_write(id, 0x1000, spin, 3) < 0 ||
+            vm_vcpu_create(id, VM_MODE_REAL, 0x1000, NULL) < 0 ||
+            vm_vcpu_create(id, VM_MODE_REAL, 0x1000, NULL) < 0 || vm_start(id) < 0)
+            return 1;
+    }
+    sleep_ms(60000);
+    return 0;
+}
+
+/* Run "vmtest ARG N" as a child; kill it after kill_ms unless 0; wait. */
+static void run_child(const char *arg, const char *n, int kill_ms)
+{
+    char *argv[] = {"vmtest", (char *)arg, (char *)n, NULL};
+    int status;
+    pid_t pid = spawn("/bin/vmtest", argv);
+    if (pid < 0) {
+        expect("spawn", pid, 0);
+        return;
+    }
+    if (kill_ms) {
+        sleep_ms((uint64_t)kill_ms);
+        expect("kill the owner of running vms", kill(pid), 0);
+    }
+    waitpid(pid, &status);
+}
+
+/* Every page comes back: after children that exit with VMs alive and that
+   are killed with VMs running, the free page count is what it was. */
+static int test_memory(void)
+{
+    struct meminfo before, after;
+    run_child("leak", "1", 0);            /* warm-up: first-use allocations */
+    run_child("spinner", "1", 300);
+    meminfo(&before);
+    run_child("leak", "3", 0);
+    run_child("spinner", "2", 500);
+    meminfo(&after);
+    printf("vmtest: free pages before %lu, after %lu\n", (unsigned long)before.free_pages,
+           (unsigned long)after.free_pages);
+    check("every page returned", before.free_pages == after.free_pages);
+    return finish();
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "args") == 0)
@@ -263,6 +316,10 @@ int main(int argc, char **argv)
         return child();
     if (argc >= 3 && strcmp(argv[1], "leak") == 0)
         return test_leak(atoi(argv[2]));
-    fprintf(stderr, "usage: vmtest args | owner | leak N\n");
+    if (argc >= 3 && strcmp(argv[1], "spinner") == 0)
+        return spinner(atoi(argv[2]));
+    if (argc >= 2 && strcmp(argv[1], "memory") == 0)
+        return test_memory();
+    fprintf(stderr, "usage: vmtest args | owner | memory | leak N | spinner N\n");
     return 2;
 }

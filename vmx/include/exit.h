@@ -25,7 +25,7 @@ enum exit_action exit_dispatch(struct vcpu *v);
 /* Advance guest RIP past the exiting instruction (VM-exit instruction length). */
 static inline void exit_skip_instruction(struct vcpu *v)
 {
-    vmcs_writenat(GUEST_RIP, v->exit.rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+    vmcs_writenat(GUEST_RIP, v->exit->rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
 /* Inject a hardware exception at the next entry (RIP not advanced: faults

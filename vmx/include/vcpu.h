@@ -16,27 +16,21 @@
 enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
            GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
 
-/* What the exit path knows about the current exit. */
-struct vmx_exit_info {
-    uint32_t reason;        /* full exit-reason field */
-    uint64_t rip;           /* guest RIP at the exit */
-    uint64_t qual;          /* set by handlers that read it (else 0) */
-    uint64_t gpa;           /* set by EPT handlers (else 0) */
-};
-
 #define VCPU_LINE_MAX 120
 #define VCPU_SHADOW_MSRS 5
 
 struct vcpu {
     /* ---- shared with entry.asm: do not reorder ---- */
     uint64_t gpr[16];       /* guest GPRs; gpr[GPR_RSP] unused (VMCS has RSP) */
-    uint64_t cr2;           /* guest CR2 */
-    uint64_t host_rsp;      /* value last written to HOST_RSP */
+    uint64_t cr2;           /* guest CR2 while the host runs other threads */
+    uint64_t host_rsp;      /* HOST_RSP, written at the first entry */
     uint8_t launched;       /* 0: next entry is VMLAUNCH */
     /* ---- C only ---- */
     volatile bool stop_request;
     bool stopped;
-    struct vmx_exit_info exit;
+    struct vmx_trace_entry *exit; /* the current exit: its slot in the trace ring
+                                     (reason, rip; qualification and gpa are set
+                                     by the handlers that read them, else 0) */
     struct vm *vm;
     int index;
     uint16_t vpid;

@@ -17,7 +17,8 @@
  * Context: all functions may sleep (mutex), call them from threads with
  * interrupts on, never from interrupt handlers. Errors are negative errno:
  * -ENODEV (no VT-x), -EINVAL (bad argument), -ENOMEM, -EEXIST (overlap),
- * -ENOENT (range not mapped), -EBUSY (wrong state), -ETIMEDOUT, -E2BIG (limit).
+ * -ENOENT (range not mapped), -EBUSY (wrong state), -ETIMEDOUT, -E2BIG (limit),
+ * -ESRCH (the VM was destroyed while the caller still held a reference).
  */
 #pragma once
 

@@ -21,6 +21,7 @@ struct vm_handle {
     bool used;
     int id;                        /* = vm_id(vm) */
     int owner;                     /* pid */
+    int owner_parent;              /* the owner's parent pid (0: the kernel) */
     struct vm *vm;                 /* the creator's reference (vm_create) */
     struct vm_region_set regions;  /* what vm_map/unmap/protect made */
     uint64_t load_entry;           /* last vm_load */
@@ -32,12 +33,14 @@ struct vm_handle {
 void vm_handles_lock(void);
 void vm_handles_unlock(void);
 
-/* A free handle for vm (owned by pid owner), lock held: 0 or -ENOSPC.
-   Registers an exit hook on the owner so its exit destroys the VM. */
-int vm_handle_add(struct vm *vm, int owner, struct vm_handle **out);
+/* A free handle for vm, owned by the caller or (for_parent) by the caller's
+   parent; lock held. 0, -ENOSPC, -ESRCH (no parent). Registers an exit hook
+   on the owner so its exit destroys the VM. */
+int vm_handle_add(struct vm *vm, bool for_parent, struct vm_handle **out);
 /* The handle of VM id for the calling process, lock held: 0, -ESRCH (no
-   such VM), -EPERM (modify and the caller is neither the owner nor a child
-   of the owner). */
+   such VM), -EPERM (modify, and the caller is not the owner, not a child of
+   the owner, and not a sibling of the owner: commands started by the same
+   shell may change each other's VMs, other processes may not). */
 int vm_handle_get(int id, bool modify, struct vm_handle **out);
 /* Kill, archive and destroy the VM of h and free h (lock held). */
 void vm_handle_destroy(struct vm_handle *h);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "ept.h"
+#include "errno.h"
 #include "mutex.h"
 #include "spinlock.h"
 #include "vcpu.h"
@@ -35,6 +36,17 @@ struct vm {
     char console[VM_CONSOLE_CAPTURE];
     size_t console_len;
 };
+
+/* Lock vm for a change or a consistent read; -ESRCH (and not locked) once
+   vm_destroy ran (a holder of a reference may still call in). */
+static inline int vm_lock_live(struct vm *vm)
+{
+    mutex_lock(&vm->lock);
+    if (vm->registered)
+        return 0;
+    mutex_unlock(&vm->lock);
+    return -ESRCH;
+}
 
 /* Remember a guest console byte for vm_get_console(). */
 void vm_console_capture(struct vm *vm, char c);

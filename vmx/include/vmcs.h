@@ -18,6 +18,11 @@ void vmcs_free(uint64_t phys);
 uint64_t vmcs_read_field(uint32_t field);
 int vmcs_write_field(uint32_t field, uint64_t value);
 
+/* VMREAD/VMWRITE that do not log: 0, or the VM-instruction error number
+   (12 = unsupported field, 13 = read-only). For probing and tests. */
+int vmcs_try_read(uint32_t field, uint64_t *val);
+int vmcs_try_write(uint32_t field, uint64_t val);
+
 /* Write every control, host and guest field of s into the current VMCS.
    0 or -EIO (the failing field is logged). */
 int vmcs_write_state(const struct vmx_entry_state *s);

@@ -12,11 +12,15 @@
 struct vmx_global {
     bool available;               /* VT-x usable with the controls we need */
     bool enabled;                 /* VMXON done */
-    char why[160];                /* why unavailable, for messages */
+    char why[256];                /* why unavailable, for messages */
     struct vmx_caps caps;
     struct vmx_controls ctl;
     uint64_t vmxon_region;        /* physical */
     uint64_t tsc_hz;              /* TSC ticks per second (calibrated at enable) */
+    bool debug_exits;             /* `debug_vmx` on the command line: log every exit */
+    uint32_t fast_path_reason;    /* exit reason with the inline fast path (CPUID), or
+                                     none while debug_exits (all exits go through the
+                                     table and are logged; costs nothing extra) */
 };
 
 extern struct vmx_global vmx;

@@ -44,7 +44,8 @@ int vm_trace(int vm, struct vm_trace_entry *buf, size_t max);
 
 /* "4096", "0x1000", "4K", "1M", "1G" -> bytes; -1 with errno EINVAL if malformed. */
 int vm_parse_size(const char *s, uint64_t *out);
-/* "rwx", "rw", "r", "x", "-" -> VM_R|VM_W|VM_X bits; -1 with errno EINVAL. */
+/* "rwx", "rw", "r-x", "x", "-" -> VM_R|VM_W|VM_X bits (a "-" is a right not
+   given); -1 with errno EINVAL. */
 int vm_parse_rights(const char *s, unsigned *out);
 /* rights -> "rwx" / "r--" style text in buf (at least 4 bytes); returns buf. */
 char *vm_format_rights(unsigned rights, char *buf);

@@ -128,24 +128,21 @@ bad:
 int vm_parse_rights(const char *s, unsigned *out)
 {
     unsigned rights = 0;
-    if (strcmp(s, "-") == 0) {
-        *out = 0;
-        return 0;
-    }
+    if (*s == '\0')
+        goto bad;
     for (; *s != '\0'; s++) {
+        if (*s == '-')
+            continue;                /* "-", "r-x", "---" as vm info prints them */
         unsigned bit = *s == 'r' ? VM_R : *s == 'w' ? VM_W : *s == 'x' ? VM_X : 0;
-        if (bit == 0 || (rights & bit) != 0) {
-            errno = EINVAL;
-            return -1;
-        }
+        if (bit == 0 || (rights & bit) != 0)
+            goto bad;
         rights |= bit;
-    }
-    if (rights == 0) {
-        errno = EINVAL;
-        return -1;
     }
     *out = rights;
     return 0;
+bad:
+    errno = EINVAL;
+    return -1;
 }
 
 char *vm_format_rights(unsigned rights, char *buf)
@@ -232,13 +229,25 @@ static void print_stat_row(const struct vm_exit_stat *r, uint64_t total, uint64_
     putchar('\n');
 }
 
+/* " (12 ms)" for a cycle count when the TSC rate is known, else "". */
+static const char *cycles_ms(uint64_t cycles, uint64_t tsc_hz, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (tsc_hz >= 1000)
+        snprintf(buf, len, " (%lu ms)", (unsigned long)(cycles / (tsc_hz / 1000)));
+    return buf;
+}
+
 static void print_totals(const struct vm_stats *st)
 {
-    char share[16];
+    char share[16], guest_ms[24], host_ms[24];
     format_share(st->host_cycles, st->guest_cycles + st->host_cycles, share, sizeof(share));
-    printf("total: %lu exits, %lu entries; guest %lu cycles, host %lu cycles (%s in the host)\n",
+    printf("total: %lu exits, %lu entries; guest %lu cycles%s, host %lu cycles%s, %s in the host\n",
            (unsigned long)st->exits, (unsigned long)st->entries,
-           (unsigned long)st->guest_cycles, (unsigned long)st->host_cycles, share);
+           (unsigned long)st->guest_cycles,
+           cycles_ms(st->guest_cycles, st->tsc_hz, guest_ms, sizeof(guest_ms)),
+           (unsigned long)st->host_cycles,
+           cycles_ms(st->host_cycles, st->tsc_hz, host_ms, sizeof(host_ms)), share);
     if (st->run_ns >= 1000000) {
         uint64_t ms = st->run_ns / 1000000;
         printf("run time %lu ms: %lu exits per second\n", (unsigned long)ms,

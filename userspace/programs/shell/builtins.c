@@ -1,7 +1,9 @@
 /*
  * Shell builtins: commands the shell runs itself, table-driven. ls, cat and
  * echo also exist as /bin programs; the builtins keep the shell usable when
- * a program is missing and show the same output.
+ * a program is missing and show the same output. A builtin returns
+ * NOT_BUILTIN for arguments only the program handles (ls -l, cat without
+ * files reading stdin), and the shell runs /bin/NAME instead.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +14,7 @@
 #include "shell.h"
 
 #define PS_MAX 64
+#define NOT_BUILTIN (-1000)
 
 struct builtin {
     const char *name;
@@ -61,6 +64,10 @@ static int ls_path(const char *path)
 
 static int do_ls(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            return NOT_BUILTIN;     /* options: /bin/ls */
+    }
     if (argc < 2)
         return ls_path("/");
     int status = 0;
@@ -92,10 +99,8 @@ static int cat_file(const char *path)
 
 static int do_cat(int argc, char **argv)
 {
-    if (argc < 2) {
-        printf("usage: cat FILE...\n");
-        return 1;
-    }
+    if (argc < 2)
+        return NOT_BUILTIN;         /* copy stdin: /bin/cat in the foreground */
     int status = 0;
     for (int i = 1; i < argc; i++)
         status |= cat_file(argv[i]);
@@ -159,6 +164,33 @@ static int do_uptime(int argc, char **argv)
     return 0;
 }
 
+static int do_kill(int argc, char **argv)
+{
+    if (argc < 2) {
+        printf("usage: kill PID...\n");
+        return 1;
+    }
+    int status = 0;
+    for (int i = 1; i < argc; i++) {
+        if (kill(atoi(argv[i])) < 0) {
+            printf("kill: %s: %s\n", argv[i], strerror(errno));
+            status = 1;
+        }
+    }
+    return status;
+}
+
+static int do_exit(int argc, char **argv)
+{
+    if (getppid() == 0) {
+        printf("exit: this is the first shell; use shutdown to power off\n");
+        return 1;
+    }
+    fflush(stdout);
+    tty_ctl(TTY_SET_RAW, 0);
+    exit(argc > 1 ? atoi(argv[1]) : 0);
+}
+
 static int do_clear(int argc, char **argv)
 {
     (void)argc;
@@ -183,10 +215,12 @@ static const struct builtin builtins[] = {
     { "cat", do_cat, "cat FILE...: print files" },
     { "echo", do_echo, "echo WORD...: print the words" },
     { "ps", do_ps, "list processes" },
+    { "kill", do_kill, "kill PID...: end processes (exit status 137)" },
     { "mem", do_mem, "free and used physical pages" },
     { "uptime", do_uptime, "time since boot" },
     { "clear", do_clear, "clear the screen" },
     { "shutdown", do_shutdown, "power off" },
+    { "exit", do_exit, "leave a nested shell" },
     { NULL, NULL, NULL },
 };
 
@@ -214,10 +248,8 @@ const char *builtin_name(int i)
 int builtin_run(int argc, char **argv)
 {
     for (const struct builtin *b = builtins; b->name; b++) {
-        if (strcmp(argv[0], b->name) == 0) {
-            b->run(argc, argv);
-            return 1;
-        }
+        if (strcmp(argv[0], b->name) == 0)
+            return b->run(argc, argv) != NOT_BUILTIN;
     }
     return 0;
 }
