@@ -177,8 +177,10 @@ int vm_vcpu_create(struct vm *vm, const struct vm_vcpu_params *p)
     v->vm = vm;
     v->index = vm->nvcpus;
     v->params = *p;
+    spin_lock(&ref_lock);   /* VPIDs are global; reuse is safe (INVVPID at setup) */
     v->vpid = next_vpid;
     next_vpid = next_vpid == 0xFFFF ? 1 : next_vpid + 1;
+    spin_unlock(&ref_lock);
     vmx_stats_reset(&v->stats);
     vm->vcpus[vm->nvcpus++] = v;
     mutex_unlock(&vm->lock);

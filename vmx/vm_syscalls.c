@@ -376,38 +376,57 @@ static int64_t sys_vm_set_timeout(uint64_t id, uint64_t ms, uint64_t a2, uint64_
     return err;
 }
 
-/* vm_stats / vm_info of a live or archived VM, copied to ubuf. */
+/* The archived records of VM id, with the lock held; NULL (lock released)
+   if there are none. */
+static const struct vm_archived *get_archived_locked(uint64_t id)
+{
+    if (id == 0 || id > 0x7FFFFFFF)
+        return NULL;
+    vm_handles_lock();
+    const struct vm_archived *a = vm_archive_find((int)id);
+    if (!a)
+        vm_handles_unlock();
+    return a;
+}
+
+/* Fill stats_buf (stats) or status_buf for VM id, live or archived, or for
+   every VM (stats, VM_ALL). On success the lock is held. */
+static int fill_record_locked(uint64_t id, bool stats)
+{
+    struct vm_handle *h;
+    if (stats && id == VM_ALL) {
+        vm_handles_lock();
+        vm_record_stats(NULL, &stats_buf);
+        return 0;
+    }
+    int err = get_locked(id, false, &h);
+    if (err == 0) {
+        if (stats)
+            vm_record_stats(h, &stats_buf);
+        else
+            vm_record_status(h, &status_buf);
+        return 0;
+    }
+    const struct vm_archived *a = err == -ESRCH ? get_archived_locked(id) : NULL;
+    if (!a)
+        return err;
+    if (stats)
+        stats_buf = a->stats;
+    else
+        status_buf = a->status;
+    return 0;
+}
+
+/* vm_stats / vm_info: the record of a live or archived VM, copied to ubuf. */
 static int64_t report(uint64_t id, uint64_t ubuf, bool stats)
 {
     size_t size = stats ? sizeof(stats_buf) : sizeof(status_buf);
     if (!user_range_ok(ubuf, size) || ubuf == 0)
         return -EFAULT;
-    if (stats && id == VM_ALL) {
-        vm_handles_lock();
-        vm_record_stats(NULL, &stats_buf);
-    } else {
-        struct vm_handle *h;
-        int err = get_locked(id, false, &h);
-        if (err == 0 && stats)
-            vm_record_stats(h, &stats_buf);
-        else if (err == 0)
-            vm_record_status(h, &status_buf);
-        if (err == -ESRCH && id <= 0x7FFFFFFF) {
-            vm_handles_lock();
-            const struct vm_archived *a = vm_archive_find((int)id);
-            if (!a) {
-                vm_handles_unlock();
-                return -ESRCH;
-            }
-            if (stats)
-                stats_buf = a->stats;
-            else
-                status_buf = a->status;
-        } else if (err) {
-            return err;
-        }
-    }
-    int err = copy_to_user(ubuf, stats ? (const void *)&stats_buf : (const void *)&status_buf, size);
+    int err = fill_record_locked(id, stats);
+    if (err)
+        return err;
+    err = copy_to_user(ubuf, stats ? (const void *)&stats_buf : (const void *)&status_buf, size);
     vm_handles_unlock();
     return err;
 }
@@ -443,21 +462,16 @@ static int64_t sys_vm_trace(uint64_t id, uint64_t ubuf, uint64_t max, uint64_t a
     if (!user_range_ok(ubuf, max * sizeof(struct vm_trace_entry)) || (max > 0 && ubuf == 0))
         return -EFAULT;
     struct vm_handle *h;
-    size_t n = 0;
+    size_t n;
     int err = get_locked(id, false, &h);
     if (err == 0) {
         n = vm_record_trace(h, trace_buf, max);
-    } else if (err == -ESRCH && id <= 0x7FFFFFFF) {
-        vm_handles_lock();
-        const struct vm_archived *a = vm_archive_find((int)id);
-        if (!a) {
-            vm_handles_unlock();
-            return -ESRCH;
-        }
-        n = MIN((size_t)a->status.ntrace, (size_t)max);
-        memcpy(trace_buf, a->status.trace + (a->status.ntrace - n), n * sizeof(trace_buf[0]));
     } else {
-        return err;
+        const struct vm_archived *a = err == -ESRCH ? get_archived_locked(id) : NULL;
+        if (!a)
+            return err;
+        n = MIN((size_t)a->status.ntrace, (size_t)max);     /* the last exits kept */
+        memcpy(trace_buf, a->status.trace + (a->status.ntrace - n), n * sizeof(trace_buf[0]));
     }
     err = copy_to_user(ubuf, trace_buf, n * sizeof(trace_buf[0]));
     vm_handles_unlock();

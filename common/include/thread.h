@@ -14,7 +14,9 @@ typedef void (*thread_fn)(void *arg);
 
 enum thread_state { THREAD_RUNNABLE, THREAD_RUNNING, THREAD_BLOCKED, THREAD_SLEEPING, THREAD_DEAD };
 
-/* Create a runnable kernel thread; NULL on out-of-memory. name is copied. */
+/* Create a runnable kernel thread; NULL on out-of-memory. name is copied.
+   Every thread is either joined (thread_join) or detached (thread_detach);
+   otherwise its struct stays allocated after it exits. */
 struct thread *thread_create(const char *name, thread_fn fn, void *arg);
 struct thread *thread_current(void);
 int thread_id(const struct thread *t);
@@ -30,6 +32,9 @@ NORETURN void thread_exit(void);
 bool thread_kill_pending(void);
 /* Wait until t has exited and release it; t must not be used afterwards. */
 void thread_join(struct thread *t);
+/* Nobody will join t: it is released as soon as it has exited (at once if
+   it already has). t must not be used afterwards. */
+void thread_detach(struct thread *t);
 
 /*
  * Per-thread hook run by the scheduler right after it switches this thread

@@ -90,7 +90,5 @@ void thread_start(struct thread *t);
    and return it; t's first run happens below it, so the frame survives
    until usermode_enter consumes it. */
 struct trap_frame *thread_prepare_user_frame(struct thread *t);
-/* Mark t as having no joiner: the reaper frees it after it exits. */
-void thread_detach(struct thread *t);
 /* Call fn for every thread (interrupts off inside fn). */
 void thread_for_each(void (*fn)(struct thread *t, void *data), void *data);

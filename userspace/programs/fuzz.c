@@ -107,6 +107,13 @@ static void quick_thread(void *arg)
     thread_exit(7);
 }
 
+/* A pid no process can have: negative, or far above any pid handed out. */
+static long impossible_pid(void)
+{
+    long offset = (long)(rnd() % 1000);
+    return rnd() % 2 ? -offset - 1 : (1L << 20) + offset;
+}
+
 /* fd, unless it names the terminal (0-2, also with high bits set): then 3..10. */
 static long safe_fd(long fd)
 {
@@ -121,7 +128,7 @@ static int sanitize(long nr, long *a)
     switch (nr) {
     case SYS_EXIT: case SYS_THREAD_EXIT: case SYS_SHUTDOWN:
         return 0;
-    case SYS_KILL: a[0] = rnd() % 2 ? -(long)(rnd() % 1000) - 1 : (long)(1 << 20) + (long)(rnd() % 1000); break;
+    case SYS_KILL: a[0] = impossible_pid(); break;
     case SYS_READ: case SYS_WRITE: case SYS_CLOSE: a[0] = safe_fd(a[0]); break;
     case SYS_OPEN: a[0] = random_path(); a[1] = O_RDONLY; break;
     case SYS_STAT: a[0] = random_path(); break;

@@ -77,14 +77,15 @@ void job_run(char **argv, int background)
         run_foreground(path, argv);
 }
 
-/* Whether pid is listed by ps() as still running. */
+/* Whether pid may still run: listed as running, or missing from a full
+   (possibly truncated) list. Only an ended job is waited for. */
 static int still_running(const struct proc_info *procs, int n, pid_t pid)
 {
     for (int i = 0; i < n; i++) {
         if (procs[i].pid == pid)
             return procs[i].state == 0;
     }
-    return 0;
+    return n >= PS_MAX;
 }
 
 void job_reap_finished(void)
