@@ -427,7 +427,11 @@ class Driver:
 
     def run(self):
         t0 = time.monotonic()
-        self.m.start()
+        try:
+            self.m.start()
+        except (OSError, RuntimeError) as e:
+            self.r.status, self.r.detail = "crash", f"{self.m.name} did not start: {e}"
+            return self.r
         deadline = t0 + self.timeout
         last_data = t0
         try:

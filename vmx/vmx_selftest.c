@@ -418,6 +418,22 @@ static int t_vmcs_fields(struct run *r)
     return 0;
 }
 
+/* A state the CPU would refuse never reaches VMLAUNCH: the software check
+   names the rule (guest CR3 beyond MAXPHYADDR, SDM 26.3.1.1). */
+static int t_entry_check(struct run *r)
+{
+    *r = GUEST_RUN(guest_long64, VMX_MODE_LONG64, 0x20000, 0);
+    int err = vm_create(&r->vm);
+    CHECK(err == 0, "vm_create: %d", err);
+    struct vm_vcpu_params p = {.mode = VMX_MODE_LONG64, .entry = GUEST_BASE, .rsp = 0x8000, .cr3 = 1ull << 51};
+    CHECK(vm_vcpu_create(r->vm, &p) == 0, "vm_vcpu_create");
+    CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", why);
+    CHECK(r->info.stop_kind == VM_STOP_ENTRY_FAILED, "stop kind %d (%s)", r->info.stop_kind, r->info.stop_text);
+    EXPECT_STOP(r, "entry failed: SDM 26.3.1.1: guest CR3 beyond MAXPHYADDR");
+    CHECK(vmx_stats_total_exits(&r->stats) == 0, "the guest ran");
+    return 0;
+}
+
 static int t_bench(struct run *r)
 {
     *r = GUEST_RUN(guest_bench, VMX_MODE_REAL, 0, BENCH_LOOPS);
@@ -442,7 +458,8 @@ static const struct {
     {"triple_fault", t_triple_fault}, {"spin_preempted", t_spin_preempted}, {"time_limit", t_time_limit},
     {"real_mode", t_real},        {"prot32", t_prot32},          {"long64", t_long64},
     {"vmx_insn_ud", t_vmx_ud},    {"msr", t_msr},                {"two_vms", t_two_vms},
-    {"two_vcpus", t_two_vcpus},   {"vmcs_fields", t_vmcs_fields}, {"cpuid_bench", t_bench},
+    {"two_vcpus", t_two_vcpus},   {"vmcs_fields", t_vmcs_fields}, {"entry_check", t_entry_check},
+    {"cpuid_bench", t_bench},
 };
 
 static void vmx_selftest_thread(void *arg)

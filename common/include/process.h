@@ -90,6 +90,7 @@ enum process_state state;
     struct file *fds[PROC_MAX_FDS];
 
     struct exit_hook *exit_hooks;
+    bool hooks_done;                     /* exit hooks have run: no new ones */
     struct process *next;                /* global list */
 };
 
@@ -118,8 +119,9 @@ struct process *process_current(void);
    go away afterwards unless the caller is it or its parent. */
 struct process *process_find(int pid);
 
-/* Register fn(p, data) to run when p exits (before its memory is freed),
-   e.g. to destroy the VMs it owns. Thread context. 0 or -ENOMEM. */
+/* Register fn(p, data) to run when p exits (before its memory is freed,
+   in the context of p's last thread), e.g. to destroy the VMs it owns.
+   Thread context. 0, -ENOMEM, or -ESRCH when p's hooks have already run. */
 int process_add_exit_hook(struct process *p, void (*fn)(struct process *p, void *data), void *data);
 
 /* Start a user thread in p at rip with rdi = arg on a new stack. Returns

@@ -1,6 +1,7 @@
 /*
  * Processes: creation from an ELF file, user threads, exit and teardown,
- * waitpid, kill, exit hooks, ps.
+ * waitpid, kill, exit hooks, ps. Where killed threads actually leave is in
+ * process_exit_paths.c; user pages and sbrk are in user_memory.c.
  *
  * Locking: proc_lock (spinlock) guards the process list, every process's
  * state, exit status, parent, thread list and user-thread records; it is
@@ -11,7 +12,6 @@
  */
 #include "cmdline.h"
 #include "elf_loader.h"
-#include "fault.h"
 #include "errno.h"
 #include "fd.h"
 #include "kheap.h"
@@ -310,16 +310,33 @@ int process_kill(int pid, int status)
     return 0;
 }
 
+/* Run and free p's exit hooks, including any a hook adds; afterwards
+   process_add_exit_hook refuses p. */
+static void run_exit_hooks(struct process *p)
+{
+    for (;;) {
+        spin_lock(&proc_lock);
+        struct exit_hook *list = p->exit_hooks;
+        p->exit_hooks = NULL;
+        if (!list)
+            p->hooks_done = true;
+        spin_unlock(&proc_lock);
+        if (!list)
+            return;
+        while (list) {
+            struct exit_hook *h = list;
+            list = h->next;
+            h->fn(p, h->data);
+            kfree(h);
+        }
+    }
+}
+
 /* The last thread of p is leaving: run the exit hooks, free everything
    but the struct, become a zombie (or disappear if nobody will wait). */
 static void process_teardown(struct process *p, struct thread *last)
 {
-    while (p->exit_hooks) {
-        struct exit_hook *h = p->exit_hooks;
-        p->exit_hooks = h->next;
-        h->fn(p, h->data);
-        kfree(h);
-    }
+    run_exit_hooks(p);
     if (debug_proc)
         kprintf("[proc] exit %s: pid %d, status %d, freeing %lu image+heap pages\n", p->name, p->pid,
                 p->exit_status, p->pages);
@@ -433,9 +450,16 @@ int process_add_exit_hook(struct process *p, void (*fn)(struct process *p, void 
     h->fn = fn;
     h->data = data;
     spin_lock(&proc_lock);
-    h->next = p->exit_hooks;
-    p->exit_hooks = h;
+    bool closed = p->hooks_done || p->state != PROC_ALIVE;
+    if (!closed) {
+        h->next = p->exit_hooks;
+        p->exit_hooks = h;
+    }
     spin_unlock(&proc_lock);
+    if (closed) {
+        kfree(h);
+        return -ESRCH;
+    }
     return 0;
 }
 
@@ -522,73 +546,4 @@ int process_list(struct proc_info *info, int max)
     }
     spin_unlock(&proc_lock);
     return n;
-}
-
-int64_t process_sbrk(struct process *p, int64_t incr)
-{
-    mutex_lock(&p->lock);
-    uint64_t old = p->brk;
-    int64_t r = (int64_t)old;
-    if (incr > 0) {
-        if ((uint64_t)incr > USER_HEAP_MAX || old + (uint64_t)incr > p->heap_start + USER_HEAP_MAX) {
-            r = -ENOMEM;
-        } else {
-            uint64_t from = ALIGN_UP(old, PAGE_SIZE), to = ALIGN_UP(old + (uint64_t)incr, PAGE_SIZE);
-            if (umem_map_range(p, from, to, PTE_WRITE | PTE_NX) < 0) {
-                umem_unmap_range(p, from, to);
-                r = -ENOMEM;
-            } else {
-                p->brk = old + (uint64_t)incr;
-            }
-        }
-    } else if (incr < 0) {
-        uint64_t dec = (uint64_t)(-(incr + 1)) + 1;   /* no overflow for INT64_MIN */
-        if (dec > old - p->heap_start) {
-            r = -EINVAL;
-        } else {
-            p->brk = old - dec;
-            umem_unmap_range(p, ALIGN_UP(p->brk, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE));
-        }
-    }
-    mutex_unlock(&p->lock);
-    return r;
-}
-
-/* True when t is in user mode underneath the interrupt now being handled:
-   the frame at the top of its kernel stack is an interrupt frame from ring
-   3 (a syscall frame would mean t is inside a system call). */
-static bool interrupted_in_user_mode(const struct thread *t)
-{
-    const struct trap_frame *f = (const struct trap_frame *)(t->kstack_top - sizeof(*f));
-    return trap_from_user(f) && f->vector != SYSCALL_VECTOR;
-}
-
-void process_preempt_check(void)
-{
-    struct thread *t = thread_current();
-    if (!t->process || !t->kill_pending || t->in_exit || !interrupted_in_user_mode(t))
-        return;
-    sti();
-    thread_exit();
-}
-
-void process_syscall_exit_check(void)
-{
-    if (thread_current()->kill_pending)
-        thread_exit();
-}
-
-void process_user_fault(struct trap_frame *f, const char *what, uint64_t addr)
-{
-    struct thread *t = thread_current();
-    struct process *p = t->process;
-    if (!p || t->in_exit)
-        panic("user-mode %s at 0x%lx (rip 0x%lx) without a process", what, addr, f->rip);
-    if (f->vector == 14)
-        kprintf("%s[%d]: segmentation fault at 0x%lx (rip 0x%lx)\n", p->name, p->pid, addr, f->rip);
-    else
-        kprintf("%s[%d]: %s (rip 0x%lx)\n", p->name, p->pid, what, f->rip);
-    process_kill(p->pid, EXIT_STATUS_FAULT);
-    sti();
-    thread_exit();
 }

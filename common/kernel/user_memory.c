@@ -1,9 +1,10 @@
 /*
- * User pages of a process (see user_memory.h). Works on any process's page
- * tables through paging_lookup/phys_to_virt, so spawn can fill a new
- * address space while the parent's is loaded.
+ * User pages of a process (see user_memory.h) and the heap (sbrk). Works
+ * on any process's page tables through paging_lookup/phys_to_virt, so
+ * spawn can fill a new address space while the parent's is loaded.
  */
 #include "errno.h"
+#include "mutex.h"
 #include "kstring.h"
 #include "paging.h"
 #include "pmm.h"
@@ -68,4 +69,34 @@ int umem_write(struct process *p, uint64_t va, const void *src, size_t len)
         len -= n;
     }
     return 0;
+}
+
+int64_t process_sbrk(struct process *p, int64_t incr)
+{
+    mutex_lock(&p->lock);
+    uint64_t old = p->brk;
+    int64_t r = (int64_t)old;
+    if (incr > 0) {
+        if ((uint64_t)incr > USER_HEAP_MAX || old + (uint64_t)incr > p->heap_start + USER_HEAP_MAX) {
+            r = -ENOMEM;
+        } else {
+            uint64_t from = ALIGN_UP(old, PAGE_SIZE), to = ALIGN_UP(old + (uint64_t)incr, PAGE_SIZE);
+            if (umem_map_range(p, from, to, PTE_WRITE | PTE_NX) < 0) {
+                umem_unmap_range(p, from, to);
+                r = -ENOMEM;
+            } else {
+                p->brk = old + (uint64_t)incr;
+            }
+        }
+    } else if (incr < 0) {
+        uint64_t dec = (uint64_t)(-(incr + 1)) + 1;   /* no overflow for INT64_MIN */
+        if (dec > old - p->heap_start) {
+            r = -EINVAL;
+        } else {
+            p->brk = old - dec;
+            umem_unmap_range(p, ALIGN_UP(p->brk, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE));
+        }
+    }
+    mutex_unlock(&p->lock);
+    return r;
 }

@@ -173,8 +173,12 @@ def run_group(g, build_dir):
     """Boot once for group g; return (group, result, [(desc, ok, why)])."""
     timeout = g.timeout or (120 if g.emu == "bochs" else 60)
     with tempfile.TemporaryDirectory(prefix="sweb-systest-") as tmp:
-        iso = emulator.iso_with_cmdline(build_dir, g.cmdline, tmp)
-        result = emulator.boot(g.emu, iso, g.mem, g.commands, timeout)
+        try:
+            iso = emulator.iso_with_cmdline(build_dir, g.cmdline, tmp)
+            result = emulator.boot(g.emu, iso, g.mem, g.commands, timeout)
+        except (Exception, SystemExit) as e:     # one broken group must not stop the rest
+            result = emulator.Result()
+            result.detail = f"could not boot: {e}"
     outcomes = [(f"status {g.status}", status_ok(g, result),
                  f"ended '{result.status}' {result.detail}")]
     for kind, arg, idx, desc in g.checks:
@@ -186,7 +190,7 @@ def run_group(g, build_dir):
 def report(g, result, outcomes, build_dir, show):
     """Print one group's outcome; save its transcript; return (passed, failed)."""
     logdir = Path(build_dir) / "systest"
-    logdir.mkdir(exist_ok=True)
+    logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / (re.sub(r"[^\w.-]", "_", g.name) + ".log")
     log.write_text(result.text())
     failed = [o for o in outcomes if not o[1]]
@@ -205,6 +209,9 @@ def report(g, result, outcomes, build_dir, show):
 
 def run(build_dir, jobs=2, only=None, files=None, show=False):
     """Run the groups of files (default tests/system/*.test); return (passed, failed)."""
+    if not (Path(build_dir) / "sweb.iso").exists():
+        print(f"== system tests: no {Path(build_dir) / 'sweb.iso'}; build first", flush=True)
+        return 0, 1
     files = files or sorted(HERE.glob("*.test"))
     groups = [g for f in files for g in parse(f)]
     if only:
