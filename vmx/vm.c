@@ -18,7 +18,8 @@ struct vmx_bitmaps vmx_bitmaps;
 
 static struct mutex registry_mutex = MUTEX_INIT("vm registry");
 static struct spinlock ref_lock = SPINLOCK_INIT("vm refs");
-static struct vm *registry[VM_MAX_VMS];      /* id = index + 1 */
+static struct vm *registry[VM_MAX_VMS];      /* live VMs, any slot */
+static int next_id = 1;                      /* ids are never reused during a boot */
 static struct vmx_stats retired_stats;       /* vCPUs of destroyed VMs */
 static bool retired_init;
 static uint16_t next_vpid = 1;
@@ -93,7 +94,9 @@ int vm_create(struct vm **out)
         if (!registry[i])
             slot = i;
     if (!err && slot < 0)
-        err = -E2BIG;
+        err = -E2BIG;                            /* VM_MAX_VMS alive at once */
+    if (!err && next_id == INT32_MAX)
+        err = -E2BIG;                            /* 2^31 VMs in one boot: no ids left */
     struct vm *vm = err ? NULL : kzalloc(sizeof(*vm));
     if (!err && !vm)
         err = -ENOMEM;
@@ -105,7 +108,7 @@ int vm_create(struct vm **out)
         mutex_unlock(&registry_mutex);
         return err;
     }
-    vm->id = slot + 1;
+    vm->id = next_id++;
     vm->refs = 1;
     vm->registered = true;
     vm->state = VM_STATE_CREATED;
@@ -122,14 +125,20 @@ int vm_id(const struct vm *vm) { return vm->id; }
 
 struct vm *vm_lookup(int id)
 {
-    if (id < 1 || id > VM_MAX_VMS)
-        return NULL;
+    struct vm *vm = NULL;
     spin_lock(&ref_lock);
-    struct vm *vm = registry[id - 1];
+    for (int i = 0; i < VM_MAX_VMS && !vm; i++)
+        if (registry[i] && registry[i]->id == id)
+            vm = registry[i];
     if (vm)
         vm->refs++;
     spin_unlock(&ref_lock);
     return vm;
+}
+
+int vm_ids_issued(void)
+{
+    return next_id - 1;
 }
 
 void vm_put(struct vm *vm)
@@ -143,15 +152,19 @@ void vm_put(struct vm *vm)
 
 int vm_list(int *ids, int max)
 {
-    int n = 0;
+    int live[VM_MAX_VMS], n = 0;
     spin_lock(&ref_lock);
-    for (int i = 0; i < VM_MAX_VMS; i++)
-        if (registry[i]) {
-            if (n < max)
-                ids[n] = i + 1;
-            n++;
-        }
+    for (int i = 0; i < VM_MAX_VMS; i++) {
+        if (!registry[i])
+            continue;
+        int j = n++;
+        for (; j > 0 && live[j - 1] > registry[i]->id; j--)   /* ascending */
+            live[j] = live[j - 1];
+        live[j] = registry[i]->id;
+    }
     spin_unlock(&ref_lock);
+    for (int i = 0; i < n && i < max; i++)
+        ids[i] = live[i];
     return n;
 }
 
@@ -303,7 +316,9 @@ int vm_destroy(struct vm *vm)
     vm->nvcpus = 0;
     vm_free_memory(vm);
     spin_lock(&ref_lock);
-    registry[vm->id - 1] = NULL;
+    for (int i = 0; i < VM_MAX_VMS; i++)
+        if (registry[i] == vm)
+            registry[i] = NULL;
     vm->registered = false;
     spin_unlock(&ref_lock);
     mutex_unlock(&registry_mutex);

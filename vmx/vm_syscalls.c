@@ -408,6 +408,16 @@ static int fill_record_locked(uint64_t id, bool stats)
         return 0;
     }
     const struct vm_archived *a = err == -ESRCH ? get_archived_locked(id) : NULL;
+    if (!a && err == -ESRCH && !stats && id <= (uint64_t)vm_ids_issued()) {
+        vm_handles_lock();               /* destroyed, record dropped: say so */
+        memset(&status_buf, 0, sizeof(status_buf));
+        status_buf.id = (int32_t)id;
+        status_buf.state = VM_IS_DESTROYED;
+        status_buf.record_lost = 1;
+        vm_args_copy_name(status_buf.stop_reason, sizeof(status_buf.stop_reason),
+                          "record no longer kept");
+        return 0;
+    }
     if (!a)
         return err;
     if (stats)

@@ -8,8 +8,9 @@
  * -> vm_start -> vm_wait / vm_kill -> vm_destroy. A VM runs once: after it
  * stopped it can be inspected (stats, info, trace, memory) and destroyed.
  *
- * Ids: every VM gets a small id (1, 2, ...), used in console prefixes
- * "[vmN] " and by vm_lookup(). References: vm_create returns one reference,
+ * Ids: VMs are numbered like processes, 1, 2, 3, ... in creation order and
+ * never reused during a boot (at most VM_MAX_VMS are alive at once); the id
+ * is used in console prefixes "[vmN] " and by vm_lookup(). References: vm_create returns one reference,
  * vm_lookup takes another, vm_put drops one; vm_destroy stops the VM, frees
  * its memory and vCPUs, unregisters the id and drops the creator's
  * reference; the struct itself goes when the last reference is dropped.
@@ -92,6 +93,8 @@ int vm_destroy(struct vm *vm);
 int vm_id(const struct vm *vm);
 /* Find a live VM by id and take a reference (NULL if none). */
 struct vm *vm_lookup(int id);
+/* How many ids were handed out since boot (the highest id so far, 0: none). */
+int vm_ids_issued(void);
 void vm_put(struct vm *vm);
 /* Fill ids with up to max live VM ids (ascending); returns how many exist. */
 int vm_list(int *ids, int max);

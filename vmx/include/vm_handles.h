@@ -48,7 +48,7 @@ void vm_handle_destroy(struct vm_handle *h);
 int vm_handle_list(int32_t *ids, int max);
 
 /* Records of destroyed VMs (the last VM_ARCHIVE_SIZE). */
-#define VM_ARCHIVE_SIZE 16
+#define VM_ARCHIVE_SIZE VM_KEPT_RECORDS
 struct vm_archived {
     struct vm_status status;
     struct vm_stats stats;

@@ -26,7 +26,7 @@
 #define SYS_VM_WAIT 74         /* vm_wait(vm, timeout_ms) -> 0 stopped, -ETIMEDOUT */
 #define SYS_VM_KILL 75         /* vm_kill(vm) -> 0 */
 #define SYS_VM_STATS 76        /* vm_stats(vm or VM_ALL, struct vm_stats *) -> 0 */
-#define SYS_VM_INFO 77         /* vm_info(vm, struct vm_status *) -> 0 */
+#define SYS_VM_INFO 77         /* vm_info(vm, struct vm_status *) -> 0 (also for destroyed VMs) */
 #define SYS_VM_LIST 78         /* vm_list(int32_t *ids, max) -> number of VMs */
 #define SYS_VM_TRACE 79        /* vm_trace(vm, struct vm_trace_entry *, max) -> count */
 #define SYS_VM_SET_TIMEOUT 80  /* vm_set_timeout(vm, ms) -> 0: stop "timeout" after ms of running */
@@ -38,6 +38,8 @@
 #define VM_MAX_VMS 16                   /* VMs alive at once, system wide (= vmx/include/vm.h) */
 #define VM_MAX_VCPUS 8                  /* vCPUs per VM (= vmx/include/vm.h) */
 #define VM_MAX_REGIONS 32               /* vm_map calls alive per VM */
+#define VM_KEPT_RECORDS 16              /* destroyed VMs whose vm_info/vm_stats/vm_trace
+                                           records are kept (the newest ones) */
 #define VM_RW_MAX (1ull << 20)          /* bytes per vm_read / vm_write call */
 #define VM_GUEST_FILE_MAX (16ull << 20) /* largest guest file vm_load accepts */
 
@@ -144,7 +146,9 @@ struct vm_status {
     char stop_reason[VM_REASON_LEN];  /* e.g. "halted", "EPT violation: write at ..." */
     struct vm_region_info region[VM_INFO_REGIONS];
     uint32_t ntrace;          /* valid entries in trace (oldest first) */
-    uint32_t reserved;
+    uint32_t record_lost;     /* 1: destroyed, and its record was dropped (only the
+                                 last VM_KEPT_RECORDS destroyed VMs are kept): only
+                                 id and state (VM_IS_DESTROYED) are valid */
     struct vm_trace_entry trace[VM_INFO_TRACE];
 };
 
