@@ -76,7 +76,10 @@ configure_file(${CMAKE_SOURCE_DIR}/arch/x86_64/boot/grub.cfg.in ${CMAKE_BINARY_D
 
 add_custom_command(OUTPUT ${ISO_FILE}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${ISO_DIR}/boot/grub
-  COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:kernel> ${ISO_DIR}/boot/kernel.elf
+  # GRUB reads every byte of the kernel file: without debug info it is a
+  # quarter of the size and Bochs boots measurably faster. gdb uses the
+  # unstripped build/kernel.elf.
+  COMMAND ${CMAKE_OBJCOPY} --strip-debug $<TARGET_FILE:kernel> ${ISO_DIR}/boot/kernel.elf
   COMMAND ${CMAKE_COMMAND} -E copy ${INITRD_FILE} ${ISO_DIR}/boot/initrd.img
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_BINARY_DIR}/grub.cfg ${ISO_DIR}/boot/grub/grub.cfg
   COMMAND ${CMAKE_SOURCE_DIR}/utils/mkiso.sh ${ISO_DIR} ${ISO_FILE}

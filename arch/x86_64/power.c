@@ -6,6 +6,7 @@
  */
 #include "power.h"
 #include "kprintf.h"
+#include "serial.h"
 #include "x86.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xF4
@@ -15,6 +16,7 @@ NORETURN void power_off(uint8_t status)
 {
     kprintf("power off (status %u)\n", status);
     cli();
+    serial_flush();   /* the emulator exits at once: let the last line out */
     outb(QEMU_DEBUG_EXIT_PORT, status);
     for (const char *s = "Shutdown"; *s; s++)
         outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);

@@ -15,7 +15,11 @@
 
 #define SELFTEST_UNMAPPED_ADDR 0x00000000DEAD0000ull  /* lower half: unmapped in the kernel's tables */
 #define TIMER_TEST_TICKS 50
-#define TIMER_TOLERANCE_PERCENT 25
+/* QEMU TCG derives the TSC from the host clock but delivers PIT ticks as
+   it gets CPU time, so on a loaded host the two drift apart (seen: 241 TSC
+   ms for 500 tick ms at load average 10). 45% still fails a timer that runs
+   at twice or half the rate it was programmed for. */
+#define TIMER_TOLERANCE_PERCENT 45
 
 /* Write to an address nobody maps: #PF, not-present write, CR2 = the address. */
 static __attribute__((noinline, noclone)) void selftest_pagefault_trigger(void)

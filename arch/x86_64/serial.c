@@ -21,6 +21,7 @@
 #define REG_LSR 5
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define LSR_TRANSMITTER_EMPTY 0x40         /* holding and shift register both empty */
 #define IER_RX_AVAILABLE 0x01
 #define FCR_ENABLE_CLEAR_TRIGGER1 0x07  /* FIFOs on, both cleared, IRQ at 1 byte */
 #define MCR_DTR_RTS_OUT2 0x0B           /* OUT2 gates the IRQ line on PCs */
@@ -44,6 +45,12 @@ void serial_putc(char c)
     while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
         cpu_relax();
     outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+void serial_flush(void)
+{
+    while (!(inb(COM1 + REG_LSR) & LSR_TRANSMITTER_EMPTY))
+        cpu_relax();
 }
 
 /* Move every received byte to the console input. The PIC is edge

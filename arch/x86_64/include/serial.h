@@ -7,5 +7,7 @@
 void serial_init(void);
 /* Polled output; '\n' is sent as "\r\n". */
 void serial_putc(char c);
+/* Wait until the transmitter has sent every byte (LSR bit 6). */
+void serial_flush(void);
 /* Receive on IRQ 4: every byte goes to console_input_push. */
 void serial_enable_receive(void);
