@@ -283,12 +283,19 @@ int vm_wait(struct vm *vm, uint64_t timeout_ms)
     spin_lock(&vm->stop_lock);
     if (vm->state == VM_STATE_CREATED)
         err = -EINVAL;
+    /* Killable: a process killed while it waits (Ctrl-C on `vm run`) must
+       die now, and its exit hook then destroys the VM. */
     while (!err && vm->state == VM_STATE_RUNNING) {
-        if (!timeout_ms)
-            waitqueue_wait(&vm->stopped_wq, &vm->stop_lock);
-        else if (!waitqueue_wait_timeout(&vm->stopped_wq, &vm->stop_lock, timeout_ms) &&
-                 vm->state == VM_STATE_RUNNING)
-            err = -ETIMEDOUT;
+        if (!timeout_ms) {
+            if (!waitqueue_wait_killable(&vm->stopped_wq, &vm->stop_lock))
+                err = -EINTR;
+        } else {
+            int woken = waitqueue_wait_timeout_killable(&vm->stopped_wq, &vm->stop_lock, timeout_ms);
+            if (woken < 0)
+                err = woken;
+            else if (!woken && vm->state == VM_STATE_RUNNING)
+                err = -ETIMEDOUT;
+        }
     }
     spin_unlock(&vm->stop_lock);
     return err;
@@ -310,6 +317,8 @@ int vm_destroy(struct vm *vm)
     mutex_lock(&registry_mutex);
     for (int i = 0; i < vm->nvcpus; i++) {
         vmx_stats_add(&retired_stats, &vm->vcpus[i]->stats);
+        if (vm->vcpus[i]->xsave_area)
+            pmm_free_page(vm->vcpus[i]->xsave_area);
         kfree(vm->vcpus[i]);
         vm->vcpus[i] = NULL;
     }

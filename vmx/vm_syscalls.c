@@ -24,7 +24,6 @@
 #include "vmx.h"
 #include "x86.h"
 
-#define WAIT_SLICE_MS 50
 #define COPY_CHUNK 4096
 #define TRACE_MAX (VM_MAX_VCPUS * VMX_TRACE_SIZE)
 
@@ -316,22 +315,16 @@ static int64_t sys_vm_start(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, 
     return err;
 }
 
-/* Sleep on vm in slices until it stops, the time is up or we are killed. */
+/* Sleep until vm stops, the time is up or the caller is killed (vm_wait is
+   killable); a timeout of 0 only polls. */
 static int wait_stopped(struct vm *vm, uint64_t timeout_ms)
 {
-    const struct process *me = process_current();
-    for (uint64_t left = timeout_ms; left > 0;) {
-        uint64_t slice = MIN(left, (uint64_t)WAIT_SLICE_MS);
-        if (vm_wait(vm, slice) == 0)
-            return 0;
-        if (me->exiting)
-            return -EINTR;
-        if (timeout_ms != VM_WAIT_FOREVER)
-            left -= slice;
+    if (timeout_ms == 0) {
+        struct vm_info info;
+        vm_get_info(vm, &info);
+        return info.state == VM_STATE_STOPPED ? 0 : -ETIMEDOUT;
     }
-    struct vm_info info;
-    vm_get_info(vm, &info);
-    return info.state == VM_STATE_STOPPED ? 0 : -ETIMEDOUT;
+    return vm_wait(vm, timeout_ms == VM_WAIT_FOREVER ? 0 : timeout_ms);
 }
 
 static int64_t sys_vm_wait(uint64_t id, uint64_t timeout_ms, uint64_t a2, uint64_t a3, uint64_t a4)
