@@ -17,6 +17,7 @@
 #include "vmx.h"
 #include "vmx_ops.h"
 #include "x86.h"
+#include "xcr0.h"
 
 struct vmx_global vmx;
 
@@ -80,6 +81,7 @@ void vmx_detect(void)
         return;
     }
     vmx.available = true;
+    xcr0_detect();
     vmx.debug_exits = cmdline_has("debug_vmx");
     vmx.fast_path_reason = vmx.debug_exits ? ~0u : EXIT_REASON_CPUID;
     kprintf("vmx: %s\n", line);

@@ -61,6 +61,7 @@ enum exit_action exit_dispatch(struct vcpu *v)
 {
     uint32_t reason = v->exit->reason;
     enum exit_action a;
+    v->exit->qualification = 0;   /* handlers that read it store it (CPUID: the leaf) */
     if (__builtin_expect(reason & EXIT_REASON_FAILED_ENTRY, 0)) {
         a = exit_entry_failed(v);
     } else {

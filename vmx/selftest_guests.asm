@@ -293,3 +293,73 @@ align 8
     dw .idt_end - .idt - 1
     dd ABS(guest_msr, .idt)
 END_GUEST guest_msr
+
+; ---- real mode: CPUID leaves 0 (x3), 1 (x2), 0x40000000 (x1) -------------
+; The trace records each leaf as the exit's qualification (vmstat -d).
+bits 16
+GUEST guest_cpuid_leaves
+    xor eax, eax
+    cpuid
+    xor eax, eax
+    cpuid
+    xor eax, eax
+    cpuid
+    mov eax, 1
+    cpuid
+    mov eax, 1
+    cpuid
+    mov eax, 0x40000000
+    cpuid
+    hlt
+END_GUEST guest_cpuid_leaves
+
+; ---- real mode: XSETBV (exit 55) with valid and invalid XCR0 values ---------
+; Each XSETBV exits; the host loads a valid value for the guest (XGETBV does
+; not exit, so it shows what the CPU really holds) and injects #GP for an
+; invalid one, which the IVT handler below counts in SI and skips.
+; Results: EDI = XCR0 after XSETBV 7, EBP = XCR0 after XSETBV 3, SI = #GPs,
+; [0x3000] = CPUID.1:ECX after CR4.OSXSAVE was set.
+GUEST guest_xsetbv
+    xor ax, ax
+    mov ds, ax
+    mov word [13 * 4], ABS(guest_xsetbv, .gp)   ; IVT vector 13 (#GP): offset
+    mov word [13 * 4 + 2], 0                    ; ... and segment
+    xor si, si
+    mov eax, cr4
+    or eax, 1 << 18                     ; CR4.OSXSAVE: XSETBV/XGETBV allowed
+    mov cr4, eax
+    mov eax, 1
+    cpuid
+    mov [0x3000], ecx                   ; leaf 1 ECX: OSXSAVE (bit 27) now set
+    xor ecx, ecx                        ; XCR0
+    xor edx, edx
+    mov eax, 7                          ; x87 | SSE | AVX: valid
+    xsetbv
+    xgetbv
+    mov edi, eax
+    xor eax, eax                        ; x87 clear: #GP
+    xsetbv
+    mov eax, 5                          ; AVX without SSE: #GP
+    xsetbv
+    mov eax, 0x27                       ; one AVX-512 bit of three: #GP
+    xsetbv
+    mov eax, 1
+    inc ecx                             ; XCR1 cannot be set: #GP
+    xsetbv
+    dec ecx
+    mov edx, 0x40000000                 ; bit 62, reserved: #GP
+    xsetbv
+    xor edx, edx
+    mov eax, 3                          ; x87 | SSE: valid
+    xsetbv
+    xgetbv
+    mov ebp, eax
+    hlt
+.gp:                                    ; #GP: count it, skip the XSETBV (0F 01 D1)
+    inc si
+    push bp
+    mov bp, sp
+    add word [bp + 2], 3                ; the return IP on the stack
+    pop bp
+    iret
+END_GUEST guest_xsetbv

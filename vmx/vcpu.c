@@ -20,6 +20,7 @@
 #include "vmx.h"
 #include "vmx_entry.h"
 #include "x86.h"
+#include "xcr0.h"
 
 int vcpu_stop(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, ...)
 {
@@ -107,6 +108,7 @@ static int setup_vmcs(struct vcpu *v)
     build_state(v, &s);
     v->ctl = s.ctl;
     v->exit = &v->trace.ring[0];   /* never NULL, even before the first exit */
+    v->xcr0 = XCR0_X87;            /* XCR0 after reset (SDM Vol. 1 13.3) */
     for (int i = 0; i < 16; i++)
         v->gpr[i] = v->params.regs[i];
     if (vmcs_write_state(&s) < 0)
@@ -151,10 +153,10 @@ enum exit_action exit_entry_failed(struct vcpu *v)
 /* Account one exit (the hot path, so only what cannot be derived later):
    per-reason count and handling cycles, guest time, the trace ring. Entries
    and host time are sums of these (vmx_stats_derive). */
-static inline void account_exit(struct vcpu *v, uint64_t t_entry, uint64_t t_exit, uint64_t t_done)
+static inline void account_exit(struct vcpu *v, struct vmx_trace_entry *x, uint32_t reason, uint64_t t_entry,
+                                uint64_t t_exit, uint64_t t_done)
 {
-    struct vmx_trace_entry *x = v->exit;
-    uint32_t basic = EXIT_REASON_BASIC(x->reason);
+    uint32_t basic = EXIT_REASON_BASIC(reason);
     uint64_t cycles = t_done - t_exit;
     struct vmx_exit_stat *st = &v->stats.exits[basic < EXIT_REASON_MAX ? basic : 0];
     st->count++;
@@ -188,6 +190,7 @@ static void run_loop(struct vcpu *v)
         vcpu_stop(v, VM_STOP_KILLED, "killed");
         return;
     }
+    xcr0_enter_guest(v);   /* the guest's XCR0 stays loaded in the loop (xcr0.h) */
     for (;;) {
         int rc = vmx_enter(v);
         uint64_t t_exit = rdtsc();
@@ -196,21 +199,28 @@ static void run_loop(struct vcpu *v)
             return;
         }
         struct vmx_trace_entry *x = &v->trace.ring[v->trace.next % VMX_TRACE_SIZE];
-        v->exit = x;
-        x->reason = vmcs_read32(VM_EXIT_REASON);
+        __asm__("" : "+r"(x));   /* x stays in a register: GCC would rebuild it from the index at each use */
+        uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+        x->reason = reason;
         x->rip = vmcs_readnat(GUEST_RIP);
-        x->qualification = 0;
         x->gpa = 0;
-        /* fast path for the hottest exit, same handler as the table's */
-        enum exit_action a = x->reason == vmx.fast_path_reason ? exit_cpuid_inline(v) : exit_dispatch(v);
+        v->exit = x;   /* for the handlers, and for gdb (vmx-vcpu) */
+        /* Fast path for the hottest exit, the same handler as the table's; it
+           stores the leaf as the qualification (exit_dispatch zeroes it for
+           the others). x and reason are passed on as locals so the compiler
+           keeps them in registers: every instruction here is a TSC tick in
+           Bochs. */
+        enum exit_action a = reason == vmx.fast_path_reason ? exit_cpuid_inline(v, x) : exit_dispatch(v);
         uint64_t t_done = rdtsc();
-        account_exit(v, t_entry, t_exit, t_done);
+        account_exit(v, x, reason, t_entry, t_exit, t_done);
         t_entry = t_done;
         if (__builtin_expect(a != EXIT_RESUME, 0)) {
             if (a == EXIT_STOP)
                 return;
             v->cr2 = read_cr2();   /* other threads may page-fault */
+            xcr0_leave_guest(v);   /* ... or be vCPUs of other guests */
             interrupt_window();
+            xcr0_enter_guest(v);
             write_cr2(v->cr2);
             if (v->stop_request) {
                 vcpu_stop(v, VM_STOP_KILLED, "killed");
@@ -228,6 +238,7 @@ void vcpu_thread_main(void *vcpu)
     thread_set_switch_hook(thread_current(), vcpu_switch_in, v);
     if (setup_vmcs(v) == 0)
         run_loop(v);
+    xcr0_leave_guest(v);   /* the host's XCR0 again */
     vcpu_console_flush(v);
     vmclear(v->vmcs);   /* inactive until destroyed; launch state clear */
     v->launched = 0;

@@ -130,11 +130,19 @@ uint64_t vm_regions_low_end(const struct vm_region_set *s)
     return end;
 }
 
-/* Append a range to out (no sorting); -ENOSPC when out is full. */
+/* Append a range to out (no sorting), or grow the last range when the new
+   one continues it with the same rights; -ENOSPC when out is full. Merging
+   here, not only in sort_regions, lets a split whose pieces join their
+   neighbours again (protect back to the old rights) succeed in a full set. */
 static int push(struct vm_region_set *out, uint64_t gpa, uint64_t size, unsigned rights)
 {
+    struct vm_region_info *last = out->n > 0 ? &out->r[out->n - 1] : NULL;
     if (size == 0)
         return 0;
+    if (last && last->gpa + last->size == gpa && last->rights == rights) {
+        last->size += size;
+        return 0;
+    }
     if (out->n == VM_MAX_REGIONS)
         return -ENOSPC;
     out->r[out->n++] = (struct vm_region_info){.gpa = gpa, .size = size, .rights = rights};

@@ -20,9 +20,13 @@
 #include "selftest.h"
 #include "thread.h"
 #include "vm.h"
+#include "vm_handles.h"
+#include "vm_records.h"
 #include "vmcs.h"
 #include "vmx_ops.h"
 #include "vmx.h"
+#include "x86.h"
+#include "xcr0.h"
 
 #define GUEST_BASE 0x1000
 #define WAIT_MS 20000
@@ -44,6 +48,8 @@ DECLARE_GUEST(guest_long64);
 DECLARE_GUEST(guest_vmx_ud);
 DECLARE_GUEST(guest_bench);
 DECLARE_GUEST(guest_msr);
+DECLARE_GUEST(guest_cpuid_leaves);
+DECLARE_GUEST(guest_xsetbv);
 
 static char why[200];
 
@@ -154,6 +160,8 @@ static int t_cpuid_bits(struct run *r)
         return -1;
     CHECK(!(r->regs[7] & (1u << 5)), "guest sees VMX (leaf 1 ECX 0x%lx)", r->regs[7]);
     CHECK(r->regs[7] & (1u << 31), "no hypervisor bit (leaf 1 ECX 0x%lx)", r->regs[7]);
+    CHECK(!(r->regs[7] & (1u << 27)), "OSXSAVE set while the guest's CR4.OSXSAVE is 0 (leaf 1 ECX 0x%lx)",
+          r->regs[7]);
     /* "SWEB" "VXSW" "EBVX" little-endian in EBX, ECX, EDX */
     CHECK(r->regs[3] == 0x42455753 && r->regs[1] == 0x57535856 && r->regs[2] == 0x58564245,
           "signature %lx %lx %lx", r->regs[3], r->regs[1], r->regs[2]);
@@ -434,6 +442,69 @@ static int t_entry_check(struct run *r)
     return 0;
 }
 
+/* The trace records the CPUID leaf as the qualification; vmstat -d's
+   breakdown counts them (leaves 0 x3, 1 x2, 0x40000000 x1 in the guest). */
+static int t_cpuid_leaves(struct run *r)
+{
+    static const uint64_t want[] = {0, 0, 0, 1, 1, 0x40000000};
+    static struct vmx_trace_entry trace[VMX_TRACE_SIZE];
+    static struct vm_stats st;
+    *r = GUEST_RUN(guest_cpuid_leaves, VMX_MODE_REAL, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    int n = vm_get_trace(r->vm, 0, trace, VMX_TRACE_SIZE);
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        if (EXIT_REASON_BASIC(trace[i].reason) != EXIT_REASON_CPUID)
+            continue;
+        CHECK(k < ARRAY_SIZE(want), "more than %zu CPUID exits traced", ARRAY_SIZE(want));
+        CHECK(trace[i].qualification == want[k], "CPUID exit %zu: leaf 0x%lx traced, expected 0x%lx", k,
+              trace[i].qualification, want[k]);
+        k++;
+    }
+    CHECK(k == ARRAY_SIZE(want), "%zu CPUID exits traced", k);
+    struct vm_handle h = {.used = true, .id = vm_id(r->vm), .vm = r->vm};
+    vm_handles_lock();
+    vm_record_stats(&h, &st);
+    vm_handles_unlock();
+    CHECK(st.cpuid_leaves[0].key == 0 && st.cpuid_leaves[0].count == 3, "top leaf 0x%lx x%lu",
+          st.cpuid_leaves[0].key, st.cpuid_leaves[0].count);
+    CHECK(st.cpuid_leaves[1].key == 1 && st.cpuid_leaves[1].count == 2, "second leaf 0x%lx x%lu",
+          st.cpuid_leaves[1].key, st.cpuid_leaves[1].count);
+    CHECK(st.cpuid_leaves[2].key == 0x40000000 && st.cpuid_leaves[2].count == 1, "third leaf 0x%lx x%lu",
+          st.cpuid_leaves[2].key, st.cpuid_leaves[2].count);
+    CHECK(st.cpuid_leaves[3].count == 0, "a fourth leaf 0x%lx", st.cpuid_leaves[3].key);
+    return 0;
+}
+
+/* XSETBV: valid values are loaded for the guest (its XGETBV sees them),
+   invalid ones get #GP, and the host's XCR0 is back after the run. */
+static int t_xsetbv(struct run *r)
+{
+    if (!(vmx.xcr0_allowed & XCR0_AVX)) {
+        kprintf("vmx selftest xsetbv: the CPU offers no AVX, checking nothing\n");
+        return 0;
+    }
+    *r = GUEST_RUN(guest_xsetbv, VMX_MODE_REAL, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK((uint32_t)r->regs[7] == 7, "XGETBV after XSETBV 7 gave 0x%x", (uint32_t)r->regs[7]);
+    CHECK((uint32_t)r->regs[5] == 3, "XGETBV after XSETBV 3 gave 0x%x", (uint32_t)r->regs[5]);
+    CHECK((r->regs[6] & 0xFFFF) == 5, "%lu #GPs for the 5 invalid XSETBVs", r->regs[6] & 0xFFFF);
+    CHECK(count(r, EXIT_REASON_XSETBV) == 7, "%lu XSETBV exits, expected 7", count(r, EXIT_REASON_XSETBV));
+    uint32_t ecx = 0;
+    vm_read(r->vm, 0x3000, &ecx, sizeof(ecx));
+    CHECK(ecx & (1u << 27), "CPUID.1:ECX 0x%x without OSXSAVE after the guest set CR4.OSXSAVE", ecx);
+    CHECK(ecx & (1u << 26), "CPUID.1:ECX 0x%x without XSAVE", ecx);
+    cli();
+    uint64_t host = xcr0_read();
+    sti();
+    CHECK(host == vmx.host_xcr0, "host XCR0 0x%lx after the run, expected 0x%lx", host, vmx.host_xcr0);
+    return 0;
+}
+
 static int t_bench(struct run *r)
 {
     *r = GUEST_RUN(guest_bench, VMX_MODE_REAL, 0, BENCH_LOOPS);
@@ -459,7 +530,7 @@ static const struct {
     {"real_mode", t_real},        {"prot32", t_prot32},          {"long64", t_long64},
     {"vmx_insn_ud", t_vmx_ud},    {"msr", t_msr},                {"two_vms", t_two_vms},
     {"two_vcpus", t_two_vcpus},   {"vmcs_fields", t_vmcs_fields}, {"entry_check", t_entry_check},
-    {"cpuid_bench", t_bench},
+    {"cpuid_leaves", t_cpuid_leaves}, {"xsetbv", t_xsetbv}, {"cpuid_bench", t_bench},
 };
 
 static void vmx_selftest_thread(void *arg)

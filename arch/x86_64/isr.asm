@@ -48,21 +48,7 @@ isr_common:
     jz .kernel_entry
     swapgs                              ; from ring 3: kernel GS base in place
 .kernel_entry:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15                            ; rsp now points at struct trap_frame
+    TRAP_FRAME_PUSH_GPRS                ; rsp now points at struct trap_frame
     cld                                 ; the C ABI wants DF clear
     mov rdi, rsp                        ; argument: the frame
     ; A fake call frame (saved rbp, interrupted rip) links the backtrace of
@@ -73,21 +59,7 @@ isr_common:
     call trap_dispatch
     add rsp, 16                         ; drop the fake frame
 trap_return:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    TRAP_FRAME_POP_GPRS                 ; rsp now at frame->vector
     test qword [rsp + 24], 3            ; returning to ring 3?
     jz .kernel_exit
     swapgs                              ; give the user its GS base back

@@ -21,21 +21,7 @@ panic:
     cli
     cmp byte [panic_regs_valid], 0
     jne .report                         ; recursive panic: keep the first record
-    mov [panic_regs + 0 * 8], r15
-    mov [panic_regs + 1 * 8], r14
-    mov [panic_regs + 2 * 8], r13
-    mov [panic_regs + 3 * 8], r12
-    mov [panic_regs + 4 * 8], r11
-    mov [panic_regs + 5 * 8], r10
-    mov [panic_regs + 6 * 8], r9
-    mov [panic_regs + 7 * 8], r8
-    mov [panic_regs + 8 * 8], rbp       ; the caller's frame: start of the backtrace
-    mov [panic_regs + 9 * 8], rdi
-    mov [panic_regs + 10 * 8], rsi
-    mov [panic_regs + 11 * 8], rdx
-    mov [panic_regs + 12 * 8], rcx
-    mov [panic_regs + 13 * 8], rbx
-    mov [panic_regs + 14 * 8], rax
+    TRAP_FRAME_STORE_GPRS panic_regs    ; as at the call; rbp = the caller's frame, start of the backtrace
     mov rax, [rsp]                      ; saved rflags
     mov [panic_regs + TF_RFLAGS], rax
     mov rax, [rsp + 8]                  ; return address: where panic was called
@@ -48,7 +34,7 @@ panic:
     mov ax, ss
     mov [panic_regs + TF_SS], rax
     mov byte [panic_regs_valid], 1
-    mov rax, [panic_regs + 14 * 8]      ; restore rax (al = vector-register count of a variadic call)
+    mov rax, [panic_regs + TF_RAX]      ; restore rax (al = vector-register count of a variadic call)
 .report:
     add rsp, 8                          ; drop the saved rflags: the stack is as at entry
     jmp panic_report

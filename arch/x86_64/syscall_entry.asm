@@ -5,7 +5,7 @@
 ; CS/SS from STAR, clears the rflags bits in FMASK (IF among them, so we
 ; start with interrupts off) and does NOT switch stacks. We switch to the
 ; current thread's kernel stack (percpu.kernel_rsp via GS, see percpu.h),
-; build a struct trap_frame exactly like isr.asm does and call
+; build a struct trap_frame with isr.asm's macro (trapframe.inc) and call
 ; syscall_dispatch(frame) with interrupts on. The result is in frame->rax.
 ;
 ; Return: sysretq when the frame still says "64-bit user code at a
@@ -45,21 +45,7 @@ syscall_entry:
     push rcx                            ; frame->rip (saved by syscall)
     push qword 0                        ; frame->error_code
     push qword SYSCALL_VECTOR           ; frame->vector
-    push rax                            ; general registers, isr.asm's order
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15                            ; rsp = struct trap_frame *
+    TRAP_FRAME_PUSH_GPRS                ; general registers: rsp = struct trap_frame *
     cld                                 ; C ABI: direction flag clear
     mov rdi, rsp                        ; argument: the frame
     xor ebp, ebp                        ; backtraces stop here
@@ -71,21 +57,7 @@ syscall_entry:
     mov rcx, [rsp + TF_RIP]
     shr rcx, 47                         ; canonical lower half: bits 63:47 all zero
     jnz .via_iret                       ; sysret would fault in ring 0
-    pop r15                             ; restore the user's registers
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax                             ; result of the system call
+    TRAP_FRAME_POP_GPRS                 ; the user's registers; rax = result of the call
     mov rcx, [rsp + 16]                 ; rip for sysret (vector, error, rip, cs, rflags, rsp)
     mov r11, [rsp + 32]                 ; rflags for sysret
     mov rsp, [rsp + 40]                 ; user stack (interrupts are off)

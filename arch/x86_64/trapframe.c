@@ -7,6 +7,7 @@
 
 /* The assembly offsets in trapframe.inc must match the C layout. */
 _Static_assert(offsetof(struct trap_frame, rbp) == 8 * 8, "TF_RBP");
+_Static_assert(offsetof(struct trap_frame, rax) == 14 * 8, "TF_RAX");
 _Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "TF_VECTOR");
 _Static_assert(offsetof(struct trap_frame, error_code) == 16 * 8, "TF_ERROR");
 _Static_assert(offsetof(struct trap_frame, rip) == 17 * 8, "TF_RIP");

@@ -59,40 +59,34 @@ static void file_unlock(struct file *f)
         mutex_unlock(&f->lock);
 }
 
-ssize_t vfs_read(struct file *f, void *buf, size_t n)
+/* Read (write == false) or write n bytes at buf through f's file system,
+   under f's lock: the count moved or a negative errno. buf is only read
+   when writing (the cast in vfs_write is for this shared signature). */
+static ssize_t transfer(struct file *f, bool write, void *buf, size_t n)
 {
-    if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+    if (!f || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
         return -EBADF;
     if (f->type == S_IFDIR)
         return -EISDIR;
-    if (!f->ops->read)
-        return -EINVAL;
-    if (!buf && n)
+    bool has_op = write ? f->ops->write != NULL : f->ops->read != NULL;
+    if (!has_op || (!buf && n))
         return -EINVAL;
     if (n == 0)
         return 0;
     file_lock(f);
-    ssize_t r = f->ops->read(f, buf, n);
+    ssize_t r = write ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
     file_unlock(f);
     return r;
 }
 
+ssize_t vfs_read(struct file *f, void *buf, size_t n)
+{
+    return transfer(f, false, buf, n);
+}
+
 ssize_t vfs_write(struct file *f, const void *buf, size_t n)
 {
-    if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
-        return -EBADF;
-    if (f->type == S_IFDIR)
-        return -EISDIR;
-    if (!f->ops->write)
-        return -EINVAL;
-    if (!buf && n)
-        return -EINVAL;
-    if (n == 0)
-        return 0;
-    file_lock(f);
-    ssize_t r = f->ops->write(f, buf, n);
-    file_unlock(f);
-    return r;
+    return transfer(f, true, (void *)buf, n);
 }
 
 int64_t vfs_seek_position(uint64_t pos, uint64_t size, int64_t off, int whence)

@@ -144,7 +144,10 @@ int vfs_stat(const char *path, struct stat *st)
     return m->ops->stat(m->fs, rel, st);
 }
 
-int vfs_unlink(const char *path)
+/* Remove path (make_dir == false) or create it as a directory: a mount point
+   is neither removed (-EBUSY) nor created again (-EEXIST); a file system
+   without the operation is read-only (-EROFS). */
+static int change_name(const char *path, bool make_dir)
 {
     char p[PATH_MAX];
     const struct mount *m;
@@ -153,19 +156,17 @@ int vfs_unlink(const char *path)
     if (err)
         return err;
     if (is_mount_point(p))
-        return -EBUSY;
-    return m->ops->unlink ? m->ops->unlink(m->fs, rel) : -EROFS;
+        return make_dir ? -EEXIST : -EBUSY;
+    int (*op)(void *, const char *) = make_dir ? m->ops->mkdir : m->ops->unlink;
+    return op ? op(m->fs, rel) : -EROFS;
+}
+
+int vfs_unlink(const char *path)
+{
+    return change_name(path, false);
 }
 
 int vfs_mkdir(const char *path)
 {
-    char p[PATH_MAX];
-    const struct mount *m;
-    const char *rel;
-    int err = resolve(path, p, &m, &rel);
-    if (err)
-        return err;
-    if (is_mount_point(p))
-        return -EEXIST;
-    return m->ops->mkdir ? m->ops->mkdir(m->fs, rel) : -EROFS;
+    return change_name(path, true);
 }

@@ -1,8 +1,8 @@
-/* Memory and string primitives for the kernel (the compiler may also emit
-   calls to memcpy/memset/memmove/memcmp on its own). */
+/* Memory and string primitives shared by the kernel and the userspace libc
+   (common/util/kstring.c); C standard semantics. Freestanding headers only. */
 #pragma once
 
-#include "types.h"
+#include <stddef.h>
 
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

@@ -24,16 +24,31 @@ static int path_from_user(char *buf, uint64_t upath)
     return len == 0 ? -ENOENT : 0;
 }
 
+/* A new reference to the current process's open file fd; NULL for a bad fd. */
+static struct file *file_of_fd(uint64_t fd)
+{
+    return fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+}
+
+/* The file of fd for read or write of len bytes at user address ubuf: a new
+   reference, or NULL with *err = -EFAULT (bad range) or -EBADF (bad fd). */
+static struct file *transfer_file(uint64_t fd, uint64_t ubuf, uint64_t len, int64_t *err)
+{
+    struct file *f = NULL;
+    if (!user_range_ok(ubuf, len))
+        *err = -EFAULT;
+    else if (!(f = file_of_fd(fd)))
+        *err = -EBADF;
+    return f;
+}
+
 /* read(fd, buf, len): one read of at most BOUNCE bytes (short reads are normal). */
 int64_t sys_read(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t a3, uint64_t a4)
 {
-    if (!user_range_ok(ubuf, len))
-        return -EFAULT;
-    struct file *f = fd_get(process_current(), (int)fd);
-    if (!f || fd > 0x7FFFFFFF) {
-        vfs_close(f);
-        return -EBADF;
-    }
+    int64_t err = 0;
+    struct file *f = transfer_file(fd, ubuf, len, &err);
+    if (!f)
+        return err;
     char buf[BOUNCE];
     ssize_t n = vfs_read(f, buf, MIN(len, sizeof(buf)));
     vfs_close(f);
@@ -45,16 +60,12 @@ int64_t sys_read(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t a3, uint64_t
 /* write(fd, buf, len): writes everything unless an error stops it. */
 int64_t sys_write(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t a3, uint64_t a4)
 {
-    if (!user_range_ok(ubuf, len))
-        return -EFAULT;
-    struct file *f = fd_get(process_current(), (int)fd);
-    if (!f || fd > 0x7FFFFFFF) {
-        vfs_close(f);
-        return -EBADF;
-    }
+    int64_t err = 0;
+    struct file *f = transfer_file(fd, ubuf, len, &err);
+    if (!f)
+        return err;
     char buf[BOUNCE];
     uint64_t done = 0;
-    int64_t err = 0;
     while (done < len) {
         size_t chunk = MIN(len - done, sizeof(buf));
         if (copy_from_user(buf, ubuf + done, chunk) < 0) {
@@ -101,7 +112,7 @@ int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint6
 {
     if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
         return -EINVAL;
-    struct file *f = fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+    struct file *f = file_of_fd(fd);
     if (!f)
         return -EBADF;
     int64_t r = vfs_seek(f, (int64_t)off, (int)whence);
@@ -128,7 +139,7 @@ int64_t sys_readdir(uint64_t fd, uint64_t udirent, uint64_t a2, uint64_t a3, uin
 {
     if (!udirent || !user_range_ok(udirent, sizeof(struct dirent)))
         return -EFAULT;
-    struct file *f = fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+    struct file *f = file_of_fd(fd);
     if (!f)
         return -EBADF;
     struct dirent d;
@@ -141,7 +152,7 @@ int64_t sys_readdir(uint64_t fd, uint64_t udirent, uint64_t a2, uint64_t a3, uin
 
 int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4)
 {
-    struct file *f = fd > 0x7FFFFFFF ? NULL : fd_get(process_current(), (int)fd);
+    struct file *f = file_of_fd(fd);
     if (!f)
         return -EBADF;
     int64_t r = cmd > 0x7FFFFFFF ? -EINVAL : tty_ioctl(f, (int)cmd, arg);

@@ -1,5 +1,13 @@
-/* Plain byte-loop implementations: the kernel is built without SSE and
-   these are not on any hot path that a `rep` prefix would not cover. */
+/*
+ * Memory and string primitives with C standard semantics, ONE implementation
+ * for the kernel and the userspace libc (userspace/CMakeLists.txt lists this
+ * file as a libc source; libc's string.c adds only what the kernel lacks).
+ * Pure code, no global state, safe from any context. memset and memcpy use
+ * `rep stosb`/`rep movsb` (SDM Vol. 2B REP; fast on current CPUs, SSE-free,
+ * and the ABI guarantees the direction flag is clear on entry); the rest are
+ * plain byte loops. The compiler may also emit calls to memcpy, memset,
+ * memmove and memcmp on its own.
+ */
 #include "kstring.h"
 
 void *memset(void *dst, int c, size_t n)
@@ -16,6 +24,7 @@ void *memcpy(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* Copies forwards with memcpy unless dst overlaps the tail of src. */
 void *memmove(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
@@ -78,6 +87,7 @@ char *strchr(const char *s, int c)
     }
 }
 
+/* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
     size_t len = strlen(src);

@@ -2,7 +2,9 @@
  * kprintf formatting (common/util/format.c) against literal expected
  * strings: every conversion, the l/ll/z modifiers, width (also '*'), zero
  * padding, left alignment, extreme values, NULL strings and pointers, and
- * ksnprintf's truncation and return value.
+ * ksnprintf's truncation and return value. Since the engine is shared with
+ * libc, also what the kernel gained from that: precision, the + space #
+ * flags, %o and the hh h j t modifiers.
  */
 #include "host_support.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "types.h"
 
 /* Format into a large buffer; the output and the returned length must both
    match expected. */
@@ -118,6 +121,57 @@ static void test_width_and_flags(void **state)
     CHECK("-00000000000000000009223372036854775808", "%039lld", (long long)INT64_MIN);
 }
 
+static void test_precision(void **state)
+{
+    (void)state;
+    CHECK("[  042]", "[%5.3d]", 42);
+    CHECK("[-042]", "[%.3d]", -42);
+    CHECK("[]", "[%.0d]", 0);
+    CHECK("[]", "[%.0x]", 0u);
+    CHECK("[00ff]", "[%.4x]", 255u);
+    CHECK("[  007]", "[%*.*d]", 5, 3, 7);
+    CHECK("[7]", "[%.*d]", -1, 7);          /* negative '*' precision = none */
+    CHECK("[ab]", "[%.2s]", "abcdef");
+    CHECK("[abc]", "[%.*s]", 3, "abcdef");
+    CHECK("[   ab]", "[%5.2s]", "abcdef");
+    CHECK("[abc]", "[%.9s]", "abc");
+}
+
+static void test_sign_and_alternate_flags(void **state)
+{
+    (void)state;
+    CHECK("[+42] [-42] [+0]", "[%+d] [%+d] [%+d]", 42, -42, 0);
+    CHECK("[ 42] [-42]", "[% d] [% d]", 42, -42);
+    CHECK("[  +42]", "[%+5d]", 42);
+    CHECK("[+0042]", "[%+05d]", 42);
+    CHECK("[0x1f] [0X1F] [0]", "[%#x] [%#X] [%#x]", 31u, 31u, 0u);
+    CHECK("[0x00ff]", "[%#06x]", 255u);
+    CHECK("[  0xff]", "[%#6x]", 255u);
+    CHECK("[0xff  ]", "[%-#6x]", 255u);
+}
+
+static void test_octal(void **state)
+{
+    (void)state;
+    CHECK("0 10 777", "%o %o %o", 0u, 8u, 0777u);
+    CHECK("017 0", "%#o %#o", 15u, 0u);
+    CHECK("1777777777777777777777", "%lo", (unsigned long)UINT64_MAX);
+    CHECK("00017", "%05o", 15u);
+}
+
+static void test_short_and_fixed_modifiers(void **state)
+{
+    (void)state;
+    CHECK("-1 255", "%hhd %hhu", 255, 255);
+    CHECK("-128 7f", "%hhd %hhx", 128, 0x17f);
+    CHECK("-1 65535", "%hd %hu", 65535, 65535);
+    CHECK("-32768 ffff", "%hd %hx", 32768, 0x1ffff);
+    CHECK("-5 77", "%jd %td", (intmax_t)-5, (ptrdiff_t)77);
+    CHECK("18446744073709551615", "%ju", (uintmax_t)UINT64_MAX);
+    CHECK("-9223372036854775808", "%jd", (intmax_t)INT64_MIN);
+    CHECK("fffffffffffffffe", "%tx", (ptrdiff_t)-2);
+}
+
 static void test_mixed(void **state)
 {
     (void)state;
@@ -131,7 +185,7 @@ static void test_mixed(void **state)
 static void test_odd_formats(void **state)
 {
     (void)state;
-    char fmt[8];
+    char fmt[16];
     char buf[32];
     strcpy(fmt, "a%qb");                    /* unknown conversion: printed verbatim */
     assert_int_equal(ksnprintf(buf, sizeof buf, fmt, 1), 4);
@@ -148,6 +202,12 @@ static void test_odd_formats(void **state)
     strcpy(fmt, "%018p");                   /* zero padding goes after "0x" */
     ksnprintf(buf, sizeof buf, fmt, (void *)0x1234);
     assert_string_equal(buf, "0x0000000000001234");
+    strcpy(fmt, "[%05.3d]");                /* precision disables '0' */
+    ksnprintf(buf, sizeof buf, fmt, 42);
+    assert_string_equal(buf, "[  042]");
+    strcpy(fmt, "[%+ d]");                  /* '+' wins over ' ' */
+    ksnprintf(buf, sizeof buf, fmt, 42);
+    assert_string_equal(buf, "[+42]");
 }
 
 static void test_truncation(void **state)
@@ -224,6 +284,10 @@ int main(void)
         cmocka_unit_test(test_pointer),
         cmocka_unit_test(test_strings_and_chars),
         cmocka_unit_test(test_width_and_flags),
+        cmocka_unit_test(test_precision),
+        cmocka_unit_test(test_sign_and_alternate_flags),
+        cmocka_unit_test(test_octal),
+        cmocka_unit_test(test_short_and_fixed_modifiers),
         cmocka_unit_test(test_mixed),
         cmocka_unit_test(test_odd_formats),
         cmocka_unit_test(test_truncation),

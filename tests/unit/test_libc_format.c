@@ -1,10 +1,11 @@
 /*
- * The userspace libc's printf engine (userspace/libc/src/format.c) through
- * its snprintf/vsnprintf (snprintf.c), against literal expected strings:
+ * The userspace libc's printf engine (common/util/format.c, shared with
+ * the kernel) through its snprintf/vsnprintf (snprintf.c), against literal
+ * expected strings:
  * every conversion, flags, width and precision (also '*'), length
- * modifiers, extreme values, truncation and the return value. The libc
- * sources are included under ulibc_ names so they do not clash with the
- * host C library.
+ * modifiers, extreme values, truncation and the return value. snprintf.c
+ * is included under ulibc_ names so it does not clash with the host C
+ * library; the engine is linked in (tests/unit/CMakeLists.txt).
  */
 #include "host_support.h"
 
@@ -15,7 +16,6 @@
 #define vsnprintf ulibc_vsnprintf
 #define snprintf ulibc_snprintf
 #define sprintf ulibc_sprintf
-#include "../../userspace/libc/src/format.c"
 #include "../../userspace/libc/src/snprintf.c"
 #undef vsnprintf
 #undef snprintf
@@ -75,6 +75,7 @@ static void test_strings_chars_pointers(void **state)
     CHECK("x [  y]", "%c [%3c]", 'x', 'y');
     CHECK("0x1234", "%p", (void *)0x1234);
     CHECK("0xffffffff80000000", "%p", (void *)0xffffffff80000000UL);
+    CHECK("0x0", "%p", (void *)0);             /* the kernel's form, also for NULL */
     CHECK("100%", "100%%");
     CHECK("%q", "%q");                         /* unknown: printed as is */
 }

@@ -1,6 +1,7 @@
 /*
  * The userspace libc's string.h and ctype.h functions
- * (userspace/libc/src/string.c, ctype.c), included under ulibc_ names so
+ * (userspace/libc/src/string.c, ctype.c, and common/util/kstring.c which
+ * libc shares with the kernel), included under ulibc_ names so
  * they do not clash with the host C library. Expected values are literals.
  */
 #include "host_support.h"
@@ -29,6 +30,7 @@
 #define strcspn ulibc_strcspn
 #define strtok_r ulibc_strtok_r
 #define strtok ulibc_strtok
+#include "../../common/util/kstring.c"
 #include "../../userspace/libc/src/string.c"
 
 #undef isdigit

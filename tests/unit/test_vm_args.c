@@ -118,8 +118,51 @@ static void regions(void **state)
         assert_int_equal(vm_regions_add(&s, 0x10000ull * i, 0x3000, (unsigned)(i % 2) * 2 + 1), 0);
     assert_int_equal(s.n, VM_MAX_REGIONS);
     assert_int_equal(vm_regions_add(&s, 0x1000000, 0x1000, 7), -ENOSPC);
-    assert_int_equal(vm_regions_protect(&s, 0x1000, 0x1000, 1, &t), -ENOSPC);
-    assert_int_equal(vm_regions_protect(&s, 0, 0x3000, 1, &t), 0);
+    assert_int_equal(vm_regions_protect(&s, 0x1000, 0x1000, 3, &t), -ENOSPC);
+    assert_int_equal(vm_regions_protect(&s, 0, 0x3000, 3, &t), 0);
+    /* ... but giving a piece the rights it has splits nothing */
+    assert_int_equal(vm_regions_protect(&s, 0x1000, 0x1000, 1, &t), 0);
+    assert_int_equal(t.n, VM_MAX_REGIONS);
+    assert_int_equal(t.r[0].gpa, 0);
+    assert_int_equal(t.r[0].size, 0x3000);
+}
+
+/* vm protect to other rights and back: vm info lists one range again,
+   whatever order the pieces come back in (1 MiB rwx from 0 as `vm run`). */
+static void regions_merge_back(void **state)
+{
+    static struct vm_region_set s, t;
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(vm_regions_add(&s, 0, 0x100000, 7), 0);
+    for (uint64_t gpa = 0x1000; gpa < 0x5000; gpa += 0x1000) {   /* 4 pages r, one by one */
+        assert_int_equal(vm_regions_protect(&s, gpa, 0x1000, 1, &t), 0);
+        s = t;
+    }
+    assert_int_equal(s.n, 3);                    /* rwx, r (4 pages), rwx */
+    assert_int_equal(s.r[1].gpa, 0x1000);
+    assert_int_equal(s.r[1].size, 0x4000);
+    assert_int_equal(s.r[1].rights, 1);
+    assert_int_equal(vm_regions_protect(&s, 0x3000, 0x1000, 7, &t), 0);   /* the middle first */
+    s = t;
+    assert_int_equal(s.n, 5);
+    assert_int_equal(vm_regions_protect(&s, 0x4000, 0x1000, 7, &t), 0);   /* joins both sides */
+    s = t;
+    assert_int_equal(s.n, 3);                    /* rwx, r (0x1000-0x3000), rwx */
+    assert_int_equal(s.r[2].gpa, 0x3000);
+    assert_int_equal(vm_regions_protect(&s, 0x1000, 0x2000, 7, &t), 0);   /* the rest */
+    s = t;
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.r[0].gpa, 0);
+    assert_int_equal(s.r[0].size, 0x100000);
+    assert_int_equal(s.r[0].rights, 7);
+    /* two maps that touch, with equal rights, are one range */
+    assert_int_equal(vm_regions_add(&s, 0x100000, 0x1000, 7), 0);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.r[0].size, 0x101000);
+    /* ... with other rights, two */
+    assert_int_equal(vm_regions_add(&s, 0x101000, 0x1000, 5), 0);
+    assert_int_equal(s.n, 2);
 }
 
 int main(void)
@@ -127,6 +170,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ranges), cmocka_unit_test(rights), cmocka_unit_test(modes),
         cmocka_unit_test(sorting), cmocka_unit_test(top_lists), cmocka_unit_test(regions),
+        cmocka_unit_test(regions_merge_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

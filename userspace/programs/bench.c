@@ -45,23 +45,26 @@ static void report(const char *what, int runs)
            (unsigned long long)samples[runs / 2], (unsigned long long)samples[0], runs);
 }
 
+/* Time runs calls of the argument-less system call nr into samples[],
+   each divided by share (2 when one sample covers two switches). */
+static void time_syscall(long nr, int runs, uint64_t share)
+{
+    for (int i = 0; i < runs; i++) {
+        uint64_t t0 = rdtsc();
+        syscall0(nr);
+        samples[i] = (rdtsc() - t0) / share;
+    }
+}
+
 static void bench_null_syscall(void)
 {
-    for (int i = 0; i < SYSCALL_RUNS; i++) {
-        uint64_t t0 = rdtsc();
-        syscall0(SYS_GETPID);
-        samples[i] = rdtsc() - t0;
-    }
+    time_syscall(SYS_GETPID, SYSCALL_RUNS, 1);
     report("null syscall (getpid)", SYSCALL_RUNS);
 }
 
 static void bench_lone_yield(void)
 {
-    for (int i = 0; i < SWITCH_RUNS; i++) {
-        uint64_t t0 = rdtsc();
-        syscall0(SYS_YIELD);
-        samples[i] = rdtsc() - t0;
-    }
+    time_syscall(SYS_YIELD, SWITCH_RUNS, 1);
     report("yield, nobody else runnable", SWITCH_RUNS);
 }
 
@@ -82,11 +85,7 @@ static void bench_thread_switch(void)
     }
     for (int i = 0; i < 10; i++)      /* let the partner start */
         syscall0(SYS_YIELD);
-    for (int i = 0; i < SWITCH_RUNS; i++) {
-        uint64_t t0 = rdtsc();
-        syscall0(SYS_YIELD);
-        samples[i] = (rdtsc() - t0) / 2;
-    }
+    time_syscall(SYS_YIELD, SWITCH_RUNS, 2);
     partner_stop = 1;
     pthread_join(t, NULL);
     report("thread switch (yield ping-pong / 2)", SWITCH_RUNS);

@@ -62,10 +62,21 @@ static int usage(void)
 /* Print "vm: WHAT: ENAME (message)" for the errno of a failed call; returns 1. */
 static int fail(const char *what)
 {
-    fprintf(stderr, "vm: %s: %s\n", what, vm_error_text(errno));
-    if (errno == ENODEV)
+    int err = errno;
+    fprintf(stderr, "vm: %s: %s\n", what, vm_error_text(err));
+    if (err == ENODEV)
         fprintf(stderr, "vm: this CPU or emulator offers no VT-x: use make bochs, "
                         "or make kvm on an Intel host\n");
+    else if (err == ECHILD && strcmp(what, "wait") == 0)
+        fprintf(stderr, "vm: the VM was never started (vm start N)\n");
+    else if (err == EALREADY && strcmp(what, "start") == 0)
+        fprintf(stderr, "vm: a VM runs once; create a new one to run the guest again\n");
+    else if (err == EALREADY && strcmp(what, "kill") == 0)
+        fprintf(stderr, "vm: the VM is not running\n");
+    else if (err == ENXIO)
+        fprintf(stderr, "vm: part of that guest memory is not mapped (vm info N lists what is)\n");
+    else if (err == EEXIST)
+        fprintf(stderr, "vm: part of that range is mapped already (vm protect changes rights)\n");
     return 1;
 }
 
@@ -172,6 +183,10 @@ static int parse_option(int argc, char **argv, int *i, struct run_options *o)
         uint64_t n;
         if (parse_num("vCPU count", val, &n) < 0)
             return -1;
+        if (n == 0) {
+            fprintf(stderr, "vm: --vcpus wants 1 to %d\n", VM_MAX_VCPUS);
+            return -1;
+        }
         o->vcpus = n > 0xffff ? 0xffff : (unsigned)n;   /* the kernel checks the limit */
         return 0;
     }
@@ -215,13 +230,23 @@ static bool file_is_elf(const char *path)
     return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
-/* Apply one --map: inside the RWX memory it changes rights, else maps new memory. */
+/* Apply one --map: the part inside the --mem memory (from GPA 0) gets new
+   rights, the part beyond it is mapped as new memory with those rights. */
 static int apply_map(int id, const struct run_options *o, const struct map_option *m)
 {
-    bool inside = m->gpa < o->mem && m->size <= o->mem - m->gpa;
-    if (inside)
-        return vm_protect(id, m->gpa, m->size, m->rights) < 0 ? fail("--map (protect)") : 0;
-    return vm_map(id, m->gpa, m->size, m->rights) < 0 ? fail("--map") : 0;
+    uint64_t end = m->gpa + m->size;
+    if (end < m->gpa) {
+        errno = ERANGE;
+        return fail("--map");
+    }
+    if (m->gpa < o->mem && vm_protect(id, m->gpa, (end < o->mem ? end : o->mem) - m->gpa, m->rights) < 0)
+        return fail("--map (protect)");
+    if (end > o->mem) {
+        uint64_t start = m->gpa > o->mem ? m->gpa : o->mem;
+        if (vm_map(id, start, end - start, m->rights) < 0)
+            return fail("--map");
+    }
+    return 0;
 }
 
 /* Load o->file: ELF at its physical addresses, else flat at --load (0x1000). */
@@ -230,7 +255,10 @@ static int load_file(int id, const char *file, bool have_load, uint64_t load,
 {
     uint64_t gpa = have_load ? load : file_is_elf(file) ? VM_LOAD_ELF : DEFAULT_LOAD;
     if (vm_load(id, file, gpa, info) < 0) {
-        fprintf(stderr, "vm: load %s: %s\n", file, vm_error_text(errno));
+        int err = errno;
+        fprintf(stderr, "vm: load %s: %s\n", file, vm_error_text(err));
+        if (err == ENXIO)
+            fprintf(stderr, "vm: the file does not fit into the VM's mapped memory (more --mem?)\n");
         return 1;
     }
     return 0;
@@ -403,6 +431,12 @@ static int cmd_wait(int argc, char **argv)
     if (parse_id(argv[2], &id) < 0 || parse_options(argc, argv, 3, &o) < 0)
         return 2;
     if (vm_wait(id, o.timeout_ms ? o.timeout_ms : VM_WAIT_FOREVER) < 0) {
+        struct vm_status info;
+        int err = errno;
+        if (err == ESRCH && vm_info(id, &info) == 0 && info.state == VM_IS_DESTROYED &&
+            !info.record_lost)
+            return report_stop(id);   /* e.g. a `vm run ... &` that ended: its kept record */
+        errno = err;
         if (errno != ETIMEDOUT)
             return fail("wait");
         printf("vm%d still running after %lu ms\n", id, (unsigned long)o.timeout_ms);
@@ -462,6 +496,11 @@ static int cmd_info(int id)
     char mem[24], rights[4];
     if (vm_info(id, &info) < 0)
         return fail("info");
+    if (info.record_lost) {
+        printf("vm%d: destroyed; its record is no longer kept (only the last %d are)\n", id,
+               VM_KEPT_RECORDS);
+        return 0;
+    }
     printf("vm%d: %s, owner pid %d, %u vCPU(s), %s memory, %lu exits\n", id,
            vm_state_name(info.state), (int)info.owner, (unsigned)info.vcpus,
            vm_format_size(info.mem_bytes, mem, sizeof(mem)), (unsigned long)info.exits);
@@ -484,6 +523,11 @@ static int cmd_trace(int id)
 {
     static struct vm_trace_entry trace[VM_MAX_VCPUS * 64];
     int n = vm_trace(id, trace, sizeof(trace) / sizeof(trace[0]));
+    const char *gone = n < 0 && errno == ESRCH ? vm_gone_text(id) : NULL;
+    if (gone) {
+        fprintf(stderr, "vm: trace: %s\n", gone);
+        return 1;
+    }
     if (n < 0)
         return fail("trace");
     print_trace_header();

@@ -1,8 +1,10 @@
 /*
  * vmstat: VM-exit statistics.
  *
- *   vmstat [-r] [-a | N]    table for VM N (alive or destroyed), or -a: all
- *                           VMs since boot (the default without N)
+ *   vmstat [-r] [-a | N]    table for VM N (alive, or destroyed: the kernel
+ *                           keeps the last VM_KEPT_RECORDS destroyed VMs'
+ *                           records; ids are never reused), or -a: all VMs
+ *                           since boot (the default without N)
  *   vmstat -d N             the table plus the top I/O ports, CPUID leaves,
  *                           MSRs and EPT-violation GPAs behind the counts
  *   -r                      machine-readable: "NAME COUNT TOTAL_CYCLES" lines only
@@ -53,10 +55,14 @@ int main(int argc, char **argv)
     if (detail && id == VM_ALL)
         return usage();
     if (vm_stats(id, &st) < 0) {
-        if (id == VM_ALL)
-            fprintf(stderr, "vmstat: %s\n", vm_error_text(errno));
+        int err = errno;
+        const char *gone = id != VM_ALL && err == ESRCH ? vm_gone_text(id) : NULL;
+        if (gone)
+            fprintf(stderr, "vmstat: %s\n", gone);
+        else if (id == VM_ALL)
+            fprintf(stderr, "vmstat: %s\n", vm_error_text(err));
         else
-            fprintf(stderr, "vmstat: vm%d: %s\n", id, vm_error_text(errno));
+            fprintf(stderr, "vmstat: vm%d: %s\n", id, vm_error_text(err));
         return 1;
     }
     if (raw)

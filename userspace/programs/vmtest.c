@@ -10,6 +10,9 @@
  *                   all: compare `mem` before and after)
  *   vmtest memory   children that exit with VMs alive, or are killed with
  *                   VMs running, give every page back (meminfo before/after)
+ *   vmtest ids      VM ids count up and are never reused; destroyed VMs keep
+ *                   their records (the last VM_KEPT_RECORDS), older ones say
+ *                   record_lost; at most VM_MAX_VMS alive at once
  *   vmtest spinner N  N VMs spinning with interrupts off, then sleep
  *   vmtest child    (used by `owner`) create a VM and sleep
  *
@@ -194,6 +197,42 @@ static int test_args(void)
     return finish();
 }
 
+/* Ids work like pids: a destroyed VM's id is not given out again, even
+   when its slot among the VM_MAX_VMS alive is free again. */
+static int test_ids(void)
+{
+    struct vm_status info;
+    static struct vm_stats st;
+    int first = vm_create(0), last = first;
+    expect("create", first, 0);
+    expect("map", vm_map(first, 0, 0x1000, RWX), 0);
+    expect("destroy", vm_destroy(first), 0);
+    for (int i = 0; i < VM_KEPT_RECORDS + 2; i++) {      /* push first's record out */
+        int id = vm_create(0);
+        check("the next id is one more", id == last + 1);
+        last = id;
+        vm_destroy(id);
+    }
+    check("info of a forgotten vm: destroyed, record lost",
+          vm_info(first, &info) == 0 && info.state == VM_IS_DESTROYED && info.record_lost == 1 &&
+              info.id == first && info.mem_bytes == 0);
+    expect("stats of a forgotten vm", vm_stats(first, &st), ESRCH);
+    check("info of the newest destroyed vm: kept", vm_info(last, &info) == 0 &&
+              info.state == VM_IS_DESTROYED && info.record_lost == 0 && info.id == last);
+    expect("stats of the newest destroyed vm", vm_stats(last, &st), 0);
+    expect("info of an id never handed out", vm_info(last + 1000, &info), ESRCH);
+    int ids[VM_MAX_VMS + 1], n = 0;
+    while (n <= VM_MAX_VMS && (ids[n] = vm_create(0)) > 0)
+        n++;
+    check("VM_MAX_VMS alive at once, then ENOSPC", n == VM_MAX_VMS && errno == ENOSPC);
+    while (n > 0)
+        vm_destroy(ids[--n]);
+    int again = vm_create(0);
+    check("after ENOSPC the next id still counts up", again == last + VM_MAX_VMS + 1);
+    vm_destroy(again);
+    return finish();
+}
+
 /* The VM of process pid (the first one it owns), or -1. */
 static int vm_of(int pid)
 {
@@ -320,6 +359,8 @@ int main(int argc, char **argv)
         return spinner(atoi(argv[2]));
     if (argc >= 2 && strcmp(argv[1], "memory") == 0)
         return test_memory();
-    fprintf(stderr, "usage: vmtest args | owner | memory | leak N | spinner N\n");
+    if (argc >= 2 && strcmp(argv[1], "ids") == 0)
+        return test_ids();
+    fprintf(stderr, "usage: vmtest args | owner | memory | ids | leak N | spinner N\n");
     return 2;
 }

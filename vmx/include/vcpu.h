@@ -45,6 +45,8 @@ struct vcpu {
     int64_t exit_code;                    /* HC_EXIT argument */
     char stop_text[VM_STOP_TEXT_MAX];
     uint64_t shadow_msr[VCPU_SHADOW_MSRS];   /* syscall MSRs the guest wrote (exit_msr.c) */
+    uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
+    uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
     struct vmx_stats stats;
     struct vmx_trace trace;
 };

@@ -18,6 +18,8 @@ struct vmx_global {
     uint64_t vmxon_region;        /* physical */
     uint64_t tsc_hz;              /* TSC ticks per second (calibrated at enable) */
     bool debug_exits;             /* `debug_vmx` on the command line: log every exit */
+    uint64_t xcr0_allowed;        /* XCR0 bits a guest may set (xcr0.h), 0: no XSAVE */
+    uint64_t host_xcr0;           /* the host's XCR0 (x87 only unless someone enabled more) */
     uint32_t fast_path_reason;    /* exit reason with the inline fast path (CPUID), or
                                      none while debug_exits (all exits go through the
                                      table and are logged; costs nothing extra) */

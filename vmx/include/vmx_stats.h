@@ -35,7 +35,9 @@ struct vmx_trace_entry {
     uint32_t reason;        /* full exit-reason field (bit 31 = failed entry) */
     uint32_t vcpu;
     uint64_t rip;           /* guest RIP at the exit */
-    uint64_t qualification; /* 0 when the handler did not need it */
+    uint64_t qualification; /* the exit qualification (SDM 27.2.1) when the handler
+                               read it, else 0; CPUID: the leaf (guest EAX);
+                               RDMSR/WRMSR: the MSR index (guest ECX) */
     uint64_t gpa;           /* guest-physical address (EPT exits), else 0 */
     uint64_t cycles;        /* host handling cycles */
     uint64_t tsc;           /* TSC at the exit */

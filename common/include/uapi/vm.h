@@ -115,7 +115,9 @@ struct vm_trace_entry {
     uint32_t reason;          /* basic exit reason (SDM App. C) */
     uint32_t vcpu;
     uint64_t rip;             /* guest RIP of the exiting instruction */
-    uint64_t qualification;
+    uint64_t qualification;   /* exit qualification (SDM 27.2.1) where the handler
+                                 reads one, else 0; CPUID: the leaf (guest EAX);
+                                 RDMSR/WRMSR: the MSR index (guest ECX) */
     uint64_t gpa;             /* guest-physical address (EPT exits), else 0 */
     uint64_t cycles;          /* TSC cycles the host spent handling it */
     char name[VM_NAME_LEN];

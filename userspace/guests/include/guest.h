@@ -52,8 +52,8 @@ static inline uint64_t hc_clock_ns(void)
 int guest_main(uint64_t vcpu_index);
 
 /*
- * A tiny printf (guest_lib.c): %d %i %u %x %p %s %c %% with the l/ll
- * length modifiers and a field width ("%5d", "%08x"). Output is buffered
+ * printf for guests (guest_lib.c) with the conversions of SWEB's one printf
+ * engine, common/include/format.h (no floating point). Output is buffered
  * and flushed with one HC_WRITE per line (or when the buffer fills).
  */
 int guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -61,6 +61,7 @@ int guest_vprintf(const char *fmt, va_list ap);
 void guest_putchar(char c);
 void guest_flush(void);
 
-/* The compiler may emit calls to these even in freestanding code. */
+/* The compiler may emit calls to these even in freestanding code
+   (common/util/kstring.c, linked into every C guest). */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

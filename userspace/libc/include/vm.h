@@ -64,5 +64,9 @@ char *vm_format_size(uint64_t bytes, char *buf, size_t len);
 void vm_print_stats(const struct vm_stats *st, int detail);
 /* Machine-readable: one line "NAME COUNT TOTAL_CYCLES" per reason, nothing else. */
 void vm_print_stats_raw(const struct vm_stats *st);
+/* After vm_stats/vm_trace failed with ESRCH: a sentence saying vm existed
+   but its record was dropped (ids are never reused), or NULL if there never
+   was such a VM. */
+const char *vm_gone_text(int vm);
 /* errno as "ENAME (message)", for error lines. */
 const char *vm_error_text(int err);

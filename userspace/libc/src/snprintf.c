@@ -1,31 +1,14 @@
 /*
  * Formatting into memory: vsnprintf, snprintf, sprintf. Pure code over the
- * printf engine (format.c); safe from any thread.
+ * printf engine shared with the kernel (common/util/format.c, format.h);
+ * safe from any thread.
  */
 #include <stdio.h>
-#include "libc_format.h"
-
-struct buf_sink {
-    char *buf;
-    size_t size;   /* capacity including the terminating NUL */
-    size_t pos;    /* characters produced so far (may exceed size) */
-};
-
-static void buf_put(char c, void *ctx)
-{
-    struct buf_sink *b = ctx;
-    if (b->size && b->pos < b->size - 1)
-        b->buf[b->pos] = c;
-    b->pos++;
-}
+#include "format.h"
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct buf_sink b = { buf, size, 0 };
-    int n = libc_vformat(buf_put, &b, fmt, ap);
-    if (size)
-        buf[b.pos < size ? b.pos : size - 1] = '\0';
-    return n;
+    return kvsnprintf(buf, size, fmt, ap);
 }
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)

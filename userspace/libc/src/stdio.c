@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "libc_format.h"
+#include "format.h"
 
 struct FILE {
     int fd;
@@ -82,7 +82,7 @@ void __stdio_flush_all(void)
 int vfprintf(FILE *f, const char *fmt, va_list ap)
 {
     pthread_mutex_lock(&f->lock);
-    int n = libc_vformat(stream_sink, f, fmt, ap);
+    int n = format_v(stream_sink, f, fmt, ap);
     if (f->unbuffered)
         flush_locked(f);
     pthread_mutex_unlock(&f->lock);
@@ -132,7 +132,7 @@ static void fd_sink_put(char c, void *ctx)
 int vdprintf(int fd, const char *fmt, va_list ap)
 {
     struct fd_sink s = { .fd = fd };
-    int n = libc_vformat(fd_sink_put, &s, fmt, ap);
+    int n = format_v(fd_sink_put, &s, fmt, ap);
     write_all(fd, s.buf, s.len);
     return n;
 }

@@ -1,52 +1,10 @@
 /*
- * string.h: memory and string functions. Pure code, byte at a time (clear
- * rather than fast); no global state except strtok's saved position.
+ * string.h: the memory and string functions the kernel does not have. The
+ * shared ones (memcpy, memmove, memset, memcmp, strlen, strnlen, strcmp,
+ * strncmp, strchr, strlcpy) come from common/util/kstring.c. Pure code,
+ * byte at a time; no global state except strtok's saved position.
  */
 #include <string.h>
-#include <stdint.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d == s || n == 0)
-        return dst;
-    if ((uintptr_t)d < (uintptr_t)s) {
-        while (n--)
-            *d++ = *s++;
-    } else {
-        while (n--)
-            d[n] = s[n];
-    }
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < n; i++) {
-        if (x[i] != y[i])
-            return x[i] < y[i] ? -1 : 1;
-    }
-    return 0;
-}
 
 void *memchr(const void *s, int c, size_t n)
 {
@@ -56,40 +14,6 @@ void *memchr(const void *s, int c, size_t n)
             return (void *)(p + i);
     }
     return NULL;
-}
-
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-    while (n < max && s[n])
-        n++;
-    return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-    for (; n > 0; n--, a++, b++) {
-        if (*a != *b || *a == '\0')
-            return (unsigned char)*a - (unsigned char)*b;
-    }
-    return 0;
 }
 
 char *strcpy(char *dst, const char *src)
@@ -110,17 +34,6 @@ char *strncpy(char *dst, const char *src, size_t n)
     return dst;
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t len = strlen(src);
-    if (size) {
-        size_t n = len < size - 1 ? len : size - 1;
-        memcpy(dst, src, n);
-        dst[n] = '\0';
-    }
-    return len;
-}
-
 char *strcat(char *dst, const char *src)
 {
     strcpy(dst + strlen(dst), src);
@@ -134,16 +47,6 @@ char *strncat(char *dst, const char *src, size_t n)
         *d++ = *src++;
     *d = '\0';
     return dst;
-}
-
-char *strchr(const char *s, int c)
-{
-    for (;; s++) {
-        if (*s == (char)c)
-            return (char *)s;
-        if (*s == '\0')
-            return NULL;
-    }
 }
 
 char *strrchr(const char *s, int c)

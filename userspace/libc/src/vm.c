@@ -258,7 +258,7 @@ static void print_totals(const struct vm_stats *st)
 /* One breakdown list: "  ports: 0xe9 x29, 0x80 x1". */
 static void print_top(const char *what, const struct vm_stat_top *top, int hex_width)
 {
-    printf("  %-13s", what);
+    printf("  %-14s", what);
     int any = 0;
     for (int i = 0; i < VM_STAT_TOP && top[i].count > 0; i++, any = 1)
         printf("%s0x%0*lx x%lu", i ? ", " : "", hex_width, (unsigned long)top[i].key,
@@ -287,6 +287,18 @@ void vm_print_stats_raw(const struct vm_stats *st)
     for (uint32_t i = 0; i < st->nrows && i < VM_STAT_ROWS; i++)
         printf("%s %lu %lu\n", st->row[i].name, (unsigned long)st->row[i].count,
                (unsigned long)st->row[i].total_cycles);
+}
+
+const char *vm_gone_text(int vm)
+{
+    static char text[120];
+    static struct vm_status st;
+    if (vm_info(vm, &st) < 0 || !st.record_lost)
+        return NULL;
+    snprintf(text, sizeof(text),
+             "vm%d was destroyed and its record is no longer kept (only the last %d are)", vm,
+             VM_KEPT_RECORDS);
+    return text;
 }
 
 const char *vm_error_text(int err)
