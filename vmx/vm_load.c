@@ -90,20 +90,15 @@ static int load_elf(struct vm_handle *h, struct file *f, uint64_t size, size_t h
 int vm_load_file(struct vm_handle *h, const char *path, uint64_t gpa, struct vm_load_info *info)
 {
     struct file *f;
-    struct stat st;
-    int err = vfs_open(path, O_RDONLY, &f);
+    uint64_t size;
+    int err = vfs_open_for_load(path, VM_GUEST_FILE_MAX, -E2BIG, &f, &size);
     if (err)
         return err;
-    err = vfs_fstat(f, &st);
-    if (!err && st.type == S_IFDIR)
-        err = -EISDIR;
-    if (!err && st.size > VM_GUEST_FILE_MAX)
-        err = -E2BIG;
-    if (!err && gpa == VM_LOAD_ELF) {
-        ssize_t n = vfs_read(f, head, (size_t)MIN(st.size, (uint64_t)CHUNK));
-        err = n < 0 ? (int)n : load_elf(h, f, st.size, (size_t)n, info);
-    } else if (!err) {
-        err = load_flat(h, f, st.size, gpa, info);
+    if (gpa == VM_LOAD_ELF) {
+        ssize_t n = vfs_read(f, head, (size_t)MIN(size, (uint64_t)CHUNK));
+        err = n < 0 ? (int)n : load_elf(h, f, size, (size_t)n, info);
+    } else {
+        err = load_flat(h, f, size, gpa, info);
     }
     vfs_close(f);
     return err;

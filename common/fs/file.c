@@ -182,26 +182,39 @@ int vfs_readdir(struct file *f, struct dirent *d)
     return r;
 }
 
+int vfs_open_for_load(const char *path, uint64_t max, int too_big, struct file **f, uint64_t *size)
+{
+    struct stat st;
+    int err = vfs_open(path, O_RDONLY, f);
+    if (err)
+        return err;
+    err = vfs_fstat(*f, &st);
+    if (!err && st.type == S_IFDIR)
+        err = -EISDIR;
+    if (!err && st.size > max)
+        err = too_big;
+    if (err)
+        vfs_close(*f);
+    else
+        *size = st.size;
+    return err;
+}
+
 int vfs_read_all(const char *path, void **buf, size_t *size)
 {
     struct file *f;
-    struct stat st;
+    uint64_t len;
     if (!buf || !size)
         return -EINVAL;
-    int err = vfs_open(path, O_RDONLY, &f);
+    int err = vfs_open_for_load(path, VFS_READ_ALL_MAX, -EFBIG, &f, &len);
     if (err)
         return err;
-    err = vfs_fstat(f, &st);
-    if (!err && st.type == S_IFDIR)
-        err = -EISDIR;
-    if (!err && st.size > VFS_READ_ALL_MAX)
-        err = -EFBIG;
-    uint8_t *data = err ? NULL : kmalloc(st.size ? st.size : 1);
-    if (!err && !data)
+    uint8_t *data = kmalloc(len ? len : 1);
+    if (!data)
         err = -ENOMEM;
     size_t got = 0;
-    while (!err && got < st.size) {
-        ssize_t r = vfs_read(f, data + got, st.size - got);
+    while (!err && got < len) {
+        ssize_t r = vfs_read(f, data + got, len - got);
         if (r < 0)
             err = (int)r;
         else if (r == 0)

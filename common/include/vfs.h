@@ -94,6 +94,10 @@ int vfs_mkdir(const char *path);
 
 /* Read a whole file into a new kmalloc'd buffer (*buf, *size bytes; kfree it). */
 int vfs_read_all(const char *path, void **buf, size_t *size);
+/* Open path for reading as a loader does: -EISDIR for a directory,
+   too_big (a negative errno) when it has more than max bytes; on success
+   *f is open and *size holds its length. */
+int vfs_open_for_load(const char *path, uint64_t max, int too_big, struct file **f, uint64_t *size);
 
 /* A new open file with the given operations (refcount 1), for devices such
    as the terminal; NULL on out-of-memory. */
