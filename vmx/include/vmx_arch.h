@@ -8,7 +8,7 @@
  * (vmx/names.c), so a number and its name can never drift apart.
  *
  * Sources: Intel SDM Vol. 3C chapters 24-28 and 30, Vol. 3D appendices A-C
- * (2016-2022 numbering; see /work/shared/VMX-FACTS.md).
+ * (2016-2022 numbering; newer editions add one to the chapter numbers).
  * Pure definitions: usable from the kernel and from host unit tests.
  */
 #pragma once
