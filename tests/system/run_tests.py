@@ -4,7 +4,8 @@ System tests: boot the real ISO headless, once per group, and check its
 console. Test groups live in tests/system/*.test; `utils/sweb test` runs
 them all, or run this file directly:
 
-  tests/system/run_tests.py [--build-dir build] [-j 2] [--only REGEX] [--show] [FILE...]
+  tests/system/run_tests.py [--build-dir build] [-j 2] [--only REGEX] [--label NAME]
+                            [--show] [FILE...]
 
 File format (one check per line; '#' starts a comment line):
 
@@ -15,6 +16,8 @@ File format (one check per line; '#' starts a comment line):
   timeout SECONDS             whole boot (default 60, bochs 120)
   status ok|fail|panic|any    how the run must end (default ok): ok = powered off
                               with POWER_EXIT_OK; panic = KERNEL PANIC/EXCEPTION
+  label NAME...               tags, e.g. an assignment (A2-cpuid); --label NAME
+                              runs only the groups that carry NAME
 
   log TEXT                    TEXT appears in the console transcript
   log~ REGEX                  REGEX (Python, multiline) matches the transcript
@@ -53,6 +56,7 @@ class Group:
         self.name, self.source = name, source
         self.emu, self.mem, self.cmdline = "qemu", emulator.DEFAULT_MEM, None
         self.timeout, self.status = None, "ok"
+        self.labels = []
         self.checks = []      # (kind, arg, command_index or None, description)
         self.commands = []
 
@@ -91,6 +95,10 @@ def parse_line(g, word, rest, line, where):
         if rest not in ("ok", "fail", "panic", "any"):
             raise SystemExit(f"{where}: status must be ok, fail, panic or any")
         g.status = rest
+    elif word == "label":
+        if not rest:
+            raise SystemExit(f"{where}: label NAME...")
+        g.labels += rest.split()
     elif word in ("log", "log~", "nolog"):
         g.checks.append((word, rest, None, f"{word} {rest}"))
     elif word == "value":
@@ -207,8 +215,9 @@ def report(g, result, outcomes, build_dir, show):
     return len(outcomes) - len(failed), len(failed)
 
 
-def run(build_dir, jobs=2, only=None, files=None, show=False):
-    """Run the groups of files (default tests/system/*.test); return (passed, failed)."""
+def run(build_dir, jobs=2, only=None, files=None, show=False, labels=None):
+    """Run the groups of files (default tests/system/*.test), only those whose name
+    matches only and that carry one of labels if given; return (passed, failed)."""
     if not (Path(build_dir) / "sweb.iso").exists():
         print(f"== system tests: no {Path(build_dir) / 'sweb.iso'}; build first", flush=True)
         return 0, 1
@@ -216,6 +225,11 @@ def run(build_dir, jobs=2, only=None, files=None, show=False):
     groups = [g for f in files for g in parse(f)]
     if only:
         groups = [g for g in groups if re.search(only, g.name)]
+    if labels:
+        groups = [g for g in groups if set(labels) & set(g.labels)]
+        if not groups:
+            print(f"== system tests: no group carries label {' or '.join(labels)}", flush=True)
+            return 0, 1
     # the slow emulator first, so parallel jobs end together
     groups.sort(key=lambda g: g.emu != "bochs")
     print(f"== system tests: {len(groups)} boots, {jobs} in parallel", flush=True)
@@ -236,10 +250,12 @@ def main():
     ap.add_argument("--build-dir", default=str(emulator.default_build_dir()))
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--only", metavar="REGEX")
+    ap.add_argument("--label", metavar="NAME", action="append",
+                    help="only groups with this label (repeatable: any of them)")
     ap.add_argument("--show", action="store_true", help="print every transcript tail")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
-    p, f = run(Path(a.build_dir).resolve(), a.jobs, a.only, a.files or None, a.show)
+    p, f = run(Path(a.build_dir).resolve(), a.jobs, a.only, a.files or None, a.show, a.label)
     print(f"{p} passed, {f} failed")
     return 1 if f or not p else 0
 
