@@ -41,6 +41,7 @@
 
 /* Linker symbols (arch/x86_64/boot/linker.ld), virtual addresses. */
 extern char kernel_text_start[], kernel_rodata_start[], kernel_data_start[], kernel_virt_end[];
+extern char boot_stack_guard[];   /* arch/x86_64/boot/boot.asm */
 
 static uint64_t kernel_root;
 static uint64_t direct_map_size = BOOT_DIRECT_MAP_SIZE;
@@ -277,6 +278,7 @@ void paging_init(void)
     map_image_range(root, kernel_text_start, kernel_rodata_start, global);
     map_image_range(root, kernel_rodata_start, kernel_data_start, global | PTE_NX);
     map_image_range(root, kernel_data_start, kernel_virt_end, global | PTE_WRITE | PTE_NX);
+    paging_unmap(root, (uint64_t)boot_stack_guard);   /* see boot.asm */
 
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
     write_cr0(read_cr0() | CR0_WP);

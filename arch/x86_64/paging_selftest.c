@@ -25,6 +25,7 @@
 #define KERNEL_TEST_VA 0xFFFFC00000000000ull   /* unused kernel-half slot */
 
 extern char kernel_text_start[], kernel_rodata_start[], kernel_data_start[];
+extern char boot_stack_guard[], boot_stack_bottom[];
 
 static int check_kernel_tables(void)
 {
@@ -39,6 +40,8 @@ static int check_kernel_tables(void)
     CHECK(paging_lookup(root, (uint64_t)kernel_data_start, &pa, &fl));
     CHECK((fl & PTE_WRITE) && (fl & PTE_NX));
     CHECK(!paging_lookup(root, 0x100000, &pa, &fl));   /* no identity map */
+    CHECK(!paging_lookup(root, (uint64_t)boot_stack_guard, &pa, &fl));   /* boot stack guard */
+    CHECK(paging_lookup(root, (uint64_t)boot_stack_bottom, &pa, &fl) && (fl & PTE_WRITE));
     uint64_t last = pmm_ram_top() - PAGE_SIZE;
     CHECK(paging_lookup(root, PHYS_MAP_BASE + last + 123, &pa, &fl));
     CHECK(pa == last + 123 && (fl & PTE_NX) && (fl & PTE_WRITE));

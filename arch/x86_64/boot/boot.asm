@@ -130,7 +130,12 @@ boot_entry64_high:
     jmp .hang
 
 section .bss
-align 16
+align 4096
+; paging_init unmaps this page, so overflowing the boot stack (the idle
+; thread's stack later) faults into a #DF dump instead of corrupting .bss.
+global boot_stack_guard
+boot_stack_guard:
+    resb 4096
 global boot_stack_bottom
 boot_stack_bottom:
     resb 16384
