@@ -27,6 +27,8 @@
 
 #define CR0_WP (1ull << 16)     /* SDM Vol. 3A 2.5: supervisor writes honour R/O */
 #define CR4_PGE (1ull << 7)     /* SDM Vol. 3A 2.5: global pages */
+#define CR4_SMEP (1ull << 20)   /* SDM Vol. 3A 4.6.1: no kernel fetch from user pages */
+#define CPUID_7_EBX_SMEP (1u << 7)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_80000001_EDX_NX (1u << 20)
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26)
@@ -258,6 +260,16 @@ static void map_image_range(uint64_t root, const char *start, const char *end, u
             panic("paging: cannot map the kernel image at 0x%lx", va);
 }
 
+bool cpu_has_smep(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(0, 0, &a, &b, &c, &d);
+    if (a < 7)
+        return false;
+    cpuid(7, 0, &a, &b, &c, &d);
+    return (b & CPUID_7_EBX_SMEP) != 0;
+}
+
 void paging_init(void)
 {
     uint32_t ext = cpuid_edx(0x80000001);
@@ -285,6 +297,8 @@ void paging_init(void)
     write_cr3(root);
     if (global)
         write_cr4(read_cr4() | CR4_PGE);
+    if (cpu_has_smep())
+        write_cr4(read_cr4() | CR4_SMEP);   /* a kernel jump into user memory faults */
     kernel_root = root;
     direct_map_size = size;
 }

@@ -32,6 +32,7 @@ static int check_kernel_tables(void)
     uint64_t root = paging_kernel_root(), pa, fl;
     CHECK((read_cr3() & PTE_ADDR_MASK) == root);
     CHECK(read_cr0() & (1ull << 16));   /* CR0.WP */
+    CHECK(!cpu_has_smep() || (read_cr4() & (1ull << 20)));   /* CR4.SMEP where offered */
     CHECK(paging_lookup(root, (uint64_t)kernel_text_start, &pa, &fl));
     CHECK(pa == (uint64_t)kernel_text_start - KERNEL_VMA);
     CHECK(!(fl & PTE_WRITE) && !(fl & PTE_NX));

@@ -29,6 +29,8 @@ uint64_t virt_to_phys(const void *virt);
 
 /* Build the kernel's own page tables and switch to them. */
 void paging_init(void);
+/* CPUID.(EAX=7,ECX=0):EBX[7]; paging_init turns SMEP on when it is there. */
+bool cpu_has_smep(void);
 /* The PML4 all kernel threads use. */
 uint64_t paging_kernel_root(void);
 
