@@ -31,6 +31,20 @@ enum exit_action exit_ept_violation(struct vcpu *v)
                      v->exit->gpa, v->exit->rip);
 }
 
+enum exit_action exit_ept_stop(struct vcpu *v, uint64_t gpa, bool write)
+{
+    struct ept_walk w;
+    bool mapped = ept_walk(&v->vm->ept, gpa, &w) == 0;
+    char rights[4] = {(w.rights & EPT_R) ? 'r' : '-', (w.rights & EPT_W) ? 'w' : '-',
+                      (w.rights & EPT_X) ? 'x' : '-', 0};
+    const char *access = write ? "write" : "read";
+    v->exit->gpa = gpa;
+    kprintf("[vm%d] EPT violation: %s at GPA 0x%lx, page rights %s%s (rip 0x%lx)\n", vm_id(v->vm), access, gpa,
+            rights, mapped ? "" : " (not mapped)", v->exit->rip);
+    return vcpu_stop(v, VM_STOP_EPT_VIOLATION, "EPT violation: %s at GPA 0x%lx (rip 0x%lx)", access, gpa,
+                     v->exit->rip);
+}
+
 enum exit_action exit_ept_misconfig(struct vcpu *v)
 {
     v->exit->gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);

@@ -17,8 +17,10 @@
    such a guest preemptible there (and a time slice is right anyway). */
 enum exit_action exit_external_interrupt(struct vcpu *v)
 {
-    /* Time limit without a preemption timer: checked at every host tick. */
-    if (v->time_budget && v->stats.guest_cycles >= v->time_budget)
+    /* The time limit is checked at every host tick too: the preemption timer
+       sees only guest time, and a guest can keep the host busy instead
+       (vcpu_time_is_up). */
+    if (vcpu_time_is_up(v))
         return vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
     return EXIT_YIELD;
 }
@@ -29,7 +31,7 @@ enum exit_action exit_external_interrupt(struct vcpu *v)
    with a time limit, the budget: once that is spent the VM stops. */
 enum exit_action exit_preemption_timer(struct vcpu *v)
 {
-    if (v->time_budget && v->stats.guest_cycles >= v->time_budget)
+    if (vcpu_time_is_up(v))
         return vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
     vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, vcpu_preemption_timer_value(v));
     return EXIT_YIELD;

@@ -5,7 +5,11 @@
  * buffered with a "[vmN] " prefix; COM1 line status (0x3FD) reads
  * "transmitter empty". Any other port: writes are ignored, reads return all
  * ones (an empty ISA bus). INS/OUTS and their REP forms are decoded from the
- * qualification and the VM-exit instruction information (27.2.5).
+ * qualification and the VM-exit instruction information (27.2.5) and
+ * emulated through the guest's paging (guest_paging.c); an element may
+ * cross a page. Faults as the CPU would raise them: #PF for the guest, or
+ * an EPT-violation stop. At most REP_MAX_PER_EXIT elements per exit, then an
+ * interrupt window (host time counts against the time limit, exit.h).
  * vCPU thread, interrupts off.
  */
 #include "errno.h"
@@ -14,12 +18,14 @@
 #include "kstring.h"
 #include "vm_internal.h"
 #include "vmx.h"
+#include "x86.h"
 
 #define PORT_DEBUGCON 0xE9
 #define PORT_COM1_DATA 0x3F8
 #define PORT_COM1_LSR 0x3FD
 #define LSR_TX_EMPTY 0x60        /* THRE | TEMT */
-#define REP_MAX_PER_EXIT 4096    /* bound the time one exit takes; the guest re-executes the rest */
+#define REP_MAX_PER_EXIT 4096    /* bound the time one exit takes; the guest re-executes the rest
+                                    after an interrupt window */
 
 void vcpu_console_flush(struct vcpu *v)
 {
@@ -87,26 +93,64 @@ static unsigned string_addr_bytes(void)
     return (ar & AR_L) ? 8 : (ar & AR_DB) ? 4 : 2;
 }
 
-/* One element of INS/OUTS at linear address lin. */
-static int string_element(struct vcpu *v, uint64_t q, uint64_t lin, unsigned size)
+/* Host pointers to the size bytes of one INS/OUTS element at linear address
+   lin (an element may cross a page: each page is translated). 0; -EFAULT
+   when the guest's paging has no page at *where (linear); -EACCES when the
+   guest may not access guest-physical *where, -ENXIO when it may not read
+   the paging entry at guest-physical *where (both EPT violations). */
+static int element_bytes(struct vcpu *v, uint64_t lin, unsigned size, uint64_t need, uint8_t *p[4],
+                         uint64_t *where)
 {
-    uint64_t gpa;
-    if (vcpu_linear_to_gpa(v, lin, &gpa) < 0)
-        return -EFAULT;
-    if ((gpa & 0xFFF) + size > 0x1000)   /* element crosses a page: not emulated */
-        return -EFAULT;
-    uint8_t *p = vm_gpa_to_host(v->vm, gpa, (q & IO_QUAL_IN) ? EPT_W : EPT_R);
-    if (!p)
-        return -EFAULT;
+    for (unsigned i = 0; i < size; i++) {
+        uint64_t gpa, l = lin + i;
+        if (i && (l & 0xFFF)) {
+            p[i] = p[i - 1] + 1;
+            continue;
+        }
+        int err = vcpu_linear_to_gpa(v, l, &gpa);
+        *where = err == -EFAULT ? l : gpa;
+        if (err < 0)
+            return err;
+        if (!(p[i] = vm_gpa_to_host(v->vm, gpa, need)))
+            return -EACCES;
+    }
+    return 0;
+}
+
+/* One element of INS/OUTS at linear address lin (see element_bytes). */
+static int string_element(struct vcpu *v, uint64_t q, uint64_t lin, unsigned size, uint64_t *where)
+{
+    bool in = (q & IO_QUAL_IN) != 0;
+    uint8_t *p[4];
+    int err = element_bytes(v, lin, size, in ? EPT_W : EPT_R, p, where);
+    if (err < 0)
+        return err;
     uint32_t val = 0;
-    if (q & IO_QUAL_IN) {
+    if (in) {
         val = port_read(IO_QUAL_PORT(q));
-        memcpy(p, &val, size);
+        for (unsigned i = 0; i < size; i++)
+            *p[i] = (uint8_t)(val >> (8 * i));
     } else {
-        memcpy(&val, p, size);
+        for (unsigned i = 0; i < size; i++)
+            val |= (uint32_t)*p[i] << (8 * i);
         port_write(v, IO_QUAL_PORT(q), val);
     }
     return 0;
+}
+
+/* The element at lin could not be accessed: what the CPU would do. A page
+   the guest's own paging lacks is a #PF for the guest (CR2 = lin, error
+   code P = 0, W for INS, U at CPL 3; SDM Vol. 3A 4.7); guest-physical
+   memory without the rights is an EPT violation, which stops the VM. */
+static enum exit_action string_fault(struct vcpu *v, int err, uint64_t where, bool in)
+{
+    if (err == -EFAULT) {
+        bool user = AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)) == 3;
+        write_cr2(where);   /* the guest's CR2 lives in the CPU while its vCPU loop runs */
+        exit_inject_exception(v, VEC_PF, true, (in ? 2u : 0u) | (user ? 4u : 0u));
+        return EXIT_RESUME;
+    }
+    return exit_ept_stop(v, where, err == -EACCES && in);   /* table entries are read */
 }
 
 static enum exit_action io_string(struct vcpu *v, uint64_t q)
@@ -121,18 +165,24 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
     int64_t step = (vmcs_readnat(GUEST_RFLAGS) & (1ull << 10)) ? -(int64_t)size : (int64_t)size;  /* DF */
     uint64_t count = rep ? (v->gpr[GPR_RCX] & amask) : 1;
     for (unsigned n = 0; count && n < REP_MAX_PER_EXIT; n++) {
-        uint64_t off = v->gpr[idx] & amask;
-        if (string_element(v, q, base + off, size) < 0)
-            return vcpu_stop(v, VM_STOP_ERROR, "%s at unmapped or page-crossing guest address 0x%lx (rip 0x%lx)",
-                             in ? "INS" : "OUTS", base + off, v->exit->rip);
+        uint64_t off = v->gpr[idx] & amask, where = 0;
+        int err = string_element(v, q, base + off, size, &where);
+        if (err < 0)   /* the elements done so far stay done (RCX, RSI/RDI say so) */
+            return string_fault(v, err, where, in);
         v->gpr[idx] = (v->gpr[idx] & ~amask) | ((off + (uint64_t)step) & amask);
         count--;
         if (rep)
             v->gpr[GPR_RCX] = (v->gpr[GPR_RCX] & ~amask) | count;
     }
-    if (!count)   /* done: next instruction; else re-execute the REP with the new RCX */
+    if (!count) {   /* done: next instruction */
         exit_skip_instruction(v);
-    return EXIT_RESUME;
+        return EXIT_RESUME;
+    }
+    /* Re-execute the REP with the new RCX, after an interrupt window: this
+       exit took host time the preemption timer does not see (a guest with
+       IF = 0 gets no external-interrupt exits in Bochs), so the host's timer
+       must get its chance here (and the time limit is checked there). */
+    return EXIT_YIELD;
 }
 
 enum exit_action exit_io(struct vcpu *v)
@@ -140,52 +190,4 @@ enum exit_action exit_io(struct vcpu *v)
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
     v->exit->qualification = q;
     return (q & IO_QUAL_STRING) ? io_string(v, q) : io_simple(v, q);
-}
-
-/* Read one guest paging entry at gpa; false if that memory is not mapped. */
-static bool read_pte(struct vcpu *v, uint64_t gpa, unsigned bytes, uint64_t *out)
-{
-    uint8_t *p = vm_gpa_to_host(v->vm, gpa, 0);
-    if (!p)
-        return false;
-    *out = 0;
-    memcpy(out, p, bytes);
-    return true;
-}
-
-int vcpu_linear_to_gpa(struct vcpu *v, uint64_t lin, uint64_t *gpa)
-{
-    uint64_t cr0 = vmcs_readnat(GUEST_CR0), cr3 = vmcs_readnat(GUEST_CR3), e;
-    if (!(cr0 & CR0_PG)) {
-        *gpa = lin & 0xFFFFFFFFull;
-        return 0;
-    }
-    if (vmcs_read64(GUEST_IA32_EFER) & (1ull << 10)) {   /* IA-32e: 4-level (SDM Vol. 3A 4.5) */
-        uint64_t table = cr3 & 0x000FFFFFFFFFF000ull;
-        for (int level = 4; level >= 1; level--) {
-            unsigned shift = 12 + 9 * (unsigned)(level - 1);
-            if (!read_pte(v, table + ((lin >> shift) & 511) * 8, 8, &e) || !(e & 1))
-                return -EFAULT;
-            if (level == 1 || (level <= 3 && (e & 0x80))) {
-                uint64_t mask = (1ull << shift) - 1;
-                *gpa = (e & 0x000FFFFFFFFFF000ull & ~mask) | (lin & mask);
-                return 0;
-            }
-            table = e & 0x000FFFFFFFFFF000ull;
-        }
-        return -EFAULT;
-    }
-    if (vmcs_readnat(GUEST_CR4) & CR4_PAE)
-        return -EINVAL;   /* PAE paging without IA-32e: not emulated */
-    /* 32-bit paging (SDM Vol. 3A 4.3): PDE, 4 MiB page if PS and CR4.PSE, else PTE. */
-    if (!read_pte(v, (cr3 & 0xFFFFF000u) + ((lin >> 22) & 1023) * 4, 4, &e) || !(e & 1))
-        return -EFAULT;
-    if ((e & 0x80) && (vmcs_readnat(GUEST_CR4) & (1ull << 4))) {
-        *gpa = (e & 0xFFC00000u) | (lin & 0x3FFFFF);
-        return 0;
-    }
-    if (!read_pte(v, (e & 0xFFFFF000u) + ((lin >> 12) & 1023) * 4, 4, &e) || !(e & 1))
-        return -EFAULT;
-    *gpa = (e & 0xFFFFF000u) | (lin & 0xFFF);
-    return 0;
 }

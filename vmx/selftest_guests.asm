@@ -363,3 +363,71 @@ GUEST guest_xsetbv
     pop bp
     iret
 END_GUEST guest_xsetbv
+
+; ---- real mode: INS/OUTS elements across a page, and into unmapped memory --
+; (found by vmfuzz: these used to stop the VM as a host-side error)
+bits 16
+GUEST guest_string_edges
+    mov dword [0x2FFE], 0x64636261      ; "abcd" across the 0x3000 page boundary
+    mov si, 0x2FFE
+    mov dx, 0xE9
+    cld
+    outsd                               ; one element, two pages: 'a' (low byte)
+    mov al, 10
+    out dx, al
+    mov di, 0x3FFE
+    mov dx, 0x1234
+    insd                                ; 0xFFFFFFFF over 0x3FFE..0x4001
+    mov ax, 0x2000
+    mov es, ax
+    xor di, di
+global guest_string_edges_insb
+guest_string_edges_insb:
+    insb                                ; ES:DI = GPA 0x20000: not mapped
+    hlt                                 ; not reached: EPT violation, write
+END_GUEST guest_string_edges
+
+; ---- 64-bit: OUTS from a linear address the guest's paging lacks -----------
+; The CPU would raise #PF (CR2 = the address, error code 0: read,
+; supervisor, not present); the handler returns CR2 in RAX, the error code
+; in RBX. The kernel's identity tables cover the first 1 GiB only.
+bits 64
+GUEST guest_string_pf
+    lea rax, [rel .handler]
+    mov rdi, 0x3000 + 14 * 16           ; IDT at 0x3000, gate 14
+    mov [rdi], ax                       ; offset 15:0
+    mov word [rdi + 2], 0x08            ; code selector of the kernel-made GDT
+    mov word [rdi + 4], 0x8E00          ; present, DPL 0, 64-bit interrupt gate
+    shr rax, 16
+    mov [rdi + 6], ax                   ; offset 31:16
+    shr rax, 16
+    mov [rdi + 8], eax                  ; offset 63:32
+    mov dword [rdi + 12], 0
+    mov word [0x2F00], 256 * 16 - 1
+    mov qword [0x2F02], 0x3000
+    lidt [0x2F00]
+    mov rax, -1
+    mov rbx, -1
+    mov dx, 0xE9
+    mov rsi, 0x40000000                 ; 1 GiB: no page there
+    outsb
+    hlt                                 ; not reached
+.handler:
+    mov rax, cr2
+    pop rbx                             ; the error code
+    hlt
+END_GUEST guest_string_pf
+
+; ---- real mode: REP OUTSB forever, which the host emulates 4096 bytes per
+; exit: almost all of the time is the host's (found by vmfuzz: the time
+; limit counted guest time only, so this never stopped) ----------------------
+bits 16
+GUEST guest_rep_io_loop
+    cld
+    mov dx, 0x80                        ; ignored port
+.again:
+    mov si, 0x2000
+    mov cx, 0xFFFF
+    rep outsb
+    jmp .again
+END_GUEST guest_rep_io_loop

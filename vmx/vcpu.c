@@ -40,11 +40,26 @@ void vcpu_switch_in(void *vcpu)
     vmptrld(v->vmcs);
 }
 
+uint64_t vcpu_time_used(const struct vcpu *v)
+{
+    uint64_t used = v->stats.guest_cycles;
+    for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
+        used += v->stats.exits[i].total_cycles;
+    return used;
+}
+
+bool vcpu_time_is_up(const struct vcpu *v)
+{
+    return v->time_budget && vcpu_time_used(v) >= v->time_budget;
+}
+
 uint32_t vcpu_preemption_timer_value(const struct vcpu *v)
 {
     uint64_t ticks = vmx.tsc_hz / TIMER_HZ;   /* one host timer tick of guest time */
-    if (v->time_budget)
-        ticks = MIN(ticks, v->time_budget > v->stats.guest_cycles ? v->time_budget - v->stats.guest_cycles : 1);
+    if (v->time_budget) {
+        uint64_t used = vcpu_time_used(v);
+        ticks = MIN(ticks, v->time_budget > used ? v->time_budget - used : 1);
+    }
     uint64_t value = ticks >> vmx_preempt_shift(&vmx.caps);
     return (uint32_t)MIN(MAX(value, 1ull), 0xFFFFFFFFull);
 }
@@ -186,6 +201,14 @@ static inline void interrupt_window(void)
 static void run_loop(struct vcpu *v)
 {
     uint64_t t_entry = rdtsc();
+    /* The host takes its interrupts at least once per timer tick of vCPU
+       time (guest + exit handling), even when every exit says RESUME: the
+       preemption timer alone cannot promise that, as it counts guest time
+       only (and in Bochs a guest with IF = 0 gets no external-interrupt
+       exits). A guest looping over a cheap exiting instruction (#UD handler
+       running MWAIT, found by vmfuzz) otherwise kept the CPU for ever. */
+    const uint64_t slice = vmx.tsc_hz / TIMER_HZ;
+    uint64_t slice_end = t_entry + slice;
     if (v->stop_request) {
         vcpu_stop(v, VM_STOP_KILLED, "killed");
         return;
@@ -214,7 +237,7 @@ static void run_loop(struct vcpu *v)
         uint64_t t_done = rdtsc();
         account_exit(v, x, reason, t_entry, t_exit, t_done);
         t_entry = t_done;
-        if (__builtin_expect(a != EXIT_RESUME, 0)) {
+        if (__builtin_expect(a != EXIT_RESUME || t_done >= slice_end, 0)) {
             if (a == EXIT_STOP)
                 return;
             v->cr2 = read_cr2();   /* other threads may page-fault */
@@ -226,7 +249,12 @@ static void run_loop(struct vcpu *v)
                 vcpu_stop(v, VM_STOP_KILLED, "killed");
                 return;
             }
+            if (vcpu_time_is_up(v)) {   /* host time counts too (exit.h) */
+                vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
+                return;
+            }
             t_entry = rdtsc();
+            slice_end = t_entry + slice;
         }
     }
 }

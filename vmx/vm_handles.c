@@ -4,6 +4,7 @@
  */
 #include "vm_handles.h"
 #include "errno.h"
+#include "kheap.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "mutex.h"
@@ -20,15 +21,65 @@ static unsigned archive_next;              /* records ever stored */
 void vm_handles_lock(void) { mutex_lock(&handles_mutex); }
 void vm_handles_unlock(void) { mutex_unlock(&handles_mutex); }
 
-/* Exit hook of an owner process: destroy VM `data` if p still owns it. */
+/* Processes that carry our exit hook (one hook per process, however many
+   VMs it creates and destroys: a hook per VM would pile up in a process that
+   runs VMs in a loop, until it exits). Under handles_mutex. */
+struct hooked_process {
+    int pid;
+    struct hooked_process *next;
+};
+static struct hooked_process *hooked;
+
+static bool unhook(int pid)
+{
+    for (struct hooked_process **pp = &hooked; *pp; pp = &(*pp)->next) {
+        if ((*pp)->pid == pid) {
+            struct hooked_process *h = *pp;
+            *pp = h->next;
+            kfree(h);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_hooked(int pid)
+{
+    for (struct hooked_process *h = hooked; h; h = h->next)
+        if (h->pid == pid)
+            return true;
+    return false;
+}
+
+/* Exit hook of an owner process: destroy every VM p still owns. */
 static void owner_exited(struct process *p, void *data)
 {
-    int id = (int)(intptr_t)data;
+    UNUSED(data);
     vm_handles_lock();
+    unhook(p->pid);
     for (int i = 0; i < VM_MAX_VMS; i++)
-        if (handles[i].used && handles[i].id == id && handles[i].owner == p->pid)
+        if (handles[i].used && handles[i].owner == p->pid)
             vm_handle_destroy(&handles[i]);
     vm_handles_unlock();
+}
+
+/* Make sure p's exit destroys its VMs: 0, -ENOMEM, -ESRCH (p is exiting). */
+static int hook_owner(struct process *p)
+{
+    if (is_hooked(p->pid))
+        return 0;
+    struct hooked_process *h = kzalloc(sizeof(*h));
+    if (!h)
+        return -ENOMEM;
+    int err = process_add_exit_hook(p, owner_exited, NULL);
+    if (err < 0) {
+        kfree(h);
+        return err;
+    }
+    h->pid = p->pid;
+    h->next = hooked;
+    hooked = h;
+    return 0;
 }
 
 int vm_handle_add(struct vm *vm, bool for_parent, struct vm_handle **out)
@@ -41,8 +92,9 @@ int vm_handle_add(struct vm *vm, bool for_parent, struct vm_handle **out)
     for (int i = 0; i < VM_MAX_VMS; i++) {
         if (handles[i].used)
             continue;
-        if (process_add_exit_hook(p, owner_exited, (void *)(intptr_t)vm_id(vm)) < 0)
-            return -ENOMEM;
+        int err = hook_owner(p);
+        if (err < 0)
+            return err == -ESRCH ? -ESRCH : -ENOMEM;
         memset(&handles[i], 0, sizeof(handles[i]));
         handles[i].used = true;
         handles[i].id = vm_id(vm);

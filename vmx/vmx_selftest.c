@@ -50,6 +50,10 @@ DECLARE_GUEST(guest_bench);
 DECLARE_GUEST(guest_msr);
 DECLARE_GUEST(guest_cpuid_leaves);
 DECLARE_GUEST(guest_xsetbv);
+DECLARE_GUEST(guest_string_edges);
+extern const uint8_t guest_string_edges_insb[];
+DECLARE_GUEST(guest_string_pf);
+DECLARE_GUEST(guest_rep_io_loop);
 
 static char why[200];
 
@@ -287,6 +291,20 @@ static int t_time_limit(struct run *r)
     return 0;
 }
 
+/* The time limit also covers host time spent on the guest's exits: a guest
+   that loops over REP OUTSB (emulated by the host) stops too. */
+static int t_time_limit_host(struct run *r)
+{
+    *r = GUEST_RUN(guest_rep_io_loop, VMX_MODE_REAL, 0, 0);
+    if (prepare(r) < 0)
+        return -1;
+    vm_set_time_limit(r->vm, 50);
+    CHECK(vm_start(r->vm) == 0 && finish(r, 3000) == 0, "run: %s", why);
+    EXPECT_STOP(r, "timeout");
+    CHECK(count(r, EXIT_REASON_IO_INSTRUCTION) > 0, "no I/O exits");
+    return 0;
+}
+
 static int t_real(struct run *r)
 {
     *r = GUEST_RUN(guest_real, VMX_MODE_REAL, 0, 0);
@@ -505,6 +523,41 @@ static int t_xsetbv(struct run *r)
     return 0;
 }
 
+/* INS/OUTS emulation at the edges (vmfuzz found them stopping the VM with a
+   host "error"): elements across two pages work (OUTSD reads, INSD writes), an element in unmapped
+   guest-physical memory stops the VM as the EPT violation it is. */
+static int t_string_edges(struct run *r)
+{
+    *r = GUEST_RUN(guest_string_edges, VMX_MODE_REAL, 0, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    char want[VM_STOP_TEXT_MAX];
+    ksnprintf(want, sizeof(want), "EPT violation: write at GPA 0x20000 (rip 0x%lx)",
+              (uint64_t)(GUEST_BASE + (guest_string_edges_insb - guest_string_edges)));
+    EXPECT_STOP(r, want);
+    CHECK(r->info.stop_kind == VM_STOP_EPT_VIOLATION, "stop kind %d", r->info.stop_kind);
+    char out[VM_CONSOLE_CAPTURE];
+    vm_get_console(r->vm, out, sizeof(out));
+    CHECK(strcmp(out, "a\n") == 0, "console '%s'", out);   /* 0xE9 prints the low byte */
+    uint32_t in = 0;
+    vm_read(r->vm, 0x3FFE, &in, sizeof(in));
+    CHECK(in == 0xFFFFFFFFu, "INSD across pages stored 0x%x", in);
+    return 0;
+}
+
+/* OUTS from a linear address the guest's own paging does not map: #PF for
+   the guest (CR2, error code), not a stop. */
+static int t_string_pf(struct run *r)
+{
+    *r = GUEST_RUN(guest_string_pf, VMX_MODE_LONG64, 0x20000, 0);
+    if (run_guest(r) < 0)
+        return -1;
+    EXPECT_STOP(r, "halted");
+    CHECK(r->regs[0] == 0x40000000, "#PF with CR2 0x%lx, expected 0x40000000", r->regs[0]);
+    CHECK(r->regs[3] == 0, "#PF error code 0x%lx, expected 0", r->regs[3]);
+    return 0;
+}
+
 static int t_bench(struct run *r)
 {
     *r = GUEST_RUN(guest_bench, VMX_MODE_REAL, 0, BENCH_LOOPS);
@@ -527,10 +580,12 @@ static const struct {
     {"cpuid_loop", t_cpuid_loop}, {"cpuid_bits", t_cpuid_bits}, {"io", t_io},
     {"vmcall", t_vmcall},         {"ept_write_ro", t_ept_write}, {"ept_fetch_unmapped", t_ept_fetch},
     {"triple_fault", t_triple_fault}, {"spin_preempted", t_spin_preempted}, {"time_limit", t_time_limit},
+    {"time_limit_host", t_time_limit_host},
     {"real_mode", t_real},        {"prot32", t_prot32},          {"long64", t_long64},
     {"vmx_insn_ud", t_vmx_ud},    {"msr", t_msr},                {"two_vms", t_two_vms},
     {"two_vcpus", t_two_vcpus},   {"vmcs_fields", t_vmcs_fields}, {"entry_check", t_entry_check},
-    {"cpuid_leaves", t_cpuid_leaves}, {"xsetbv", t_xsetbv}, {"cpuid_bench", t_bench},
+    {"cpuid_leaves", t_cpuid_leaves}, {"xsetbv", t_xsetbv}, {"string_edges", t_string_edges},
+    {"string_pf", t_string_pf},   {"cpuid_bench", t_bench},
 };
 
 static void vmx_selftest_thread(void *arg)

@@ -38,7 +38,7 @@ struct vcpu {
     struct thread *thread;
     struct vm_vcpu_params params;
     struct vmx_ctl_state ctl;     /* the controls this vCPU runs with */
-    uint64_t time_budget;         /* guest TSC cycles allowed; 0 = no limit */
+    uint64_t time_budget;         /* TSC cycles allowed (guest + exit handling); 0 = no limit */
     unsigned line_len;            /* console line buffer */
     char line[VCPU_LINE_MAX];
     enum vm_stop_kind stop_kind;

@@ -120,8 +120,9 @@ int vm_build_long_mode_tables(struct vm *vm, uint64_t gpa, struct vm_vcpu_params
 
 /* Add a vCPU (before vm_start); returns its index (0, 1, ...) or an error. */
 int vm_vcpu_create(struct vm *vm, const struct vm_vcpu_params *p);
-/* Limit each vCPU's guest time (0 = none); enforced with the VMX-preemption
-   timer, the VM stops with "timeout". Before vm_start. */
+/* Limit each vCPU's time (0 = none): guest time plus the host time spent
+   handling its exits; enforced with the VMX-preemption timer and checked at
+   every host tick, the VM stops with "timeout". Before vm_start. */
 int vm_set_time_limit(struct vm *vm, uint64_t ms);
 /* Start every vCPU thread. -EBUSY if already started, -EINVAL without vCPUs. */
 int vm_start(struct vm *vm);

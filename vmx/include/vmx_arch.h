@@ -562,6 +562,7 @@ enum vmx_insn_error { VMX_INSN_ERROR_LIST(X_INSN_ERROR) };
 
 #define VEC_UD 6     /* invalid opcode */
 #define VEC_GP 13    /* general protection */
+#define VEC_PF 14    /* page fault */
 
 /* Guest interruptibility (24.4.2) and activity states. */
 #define INTERRUPTIBILITY_STI (1u << 0)
