@@ -55,13 +55,34 @@ enum exit_action exit_hlt(struct vcpu *v)
     return vcpu_stop(v, VM_STOP_HALTED, "halted");
 }
 
-/* The exception bitmap is 0, so only NMIs land here (a host NMI while the
-   guest ran): nothing to do for the guest. Anything else is unexpected. */
+#define DR6_FIXED_ONES 0xFFFF0FF0ull   /* SDM Vol. 3B 17.2.3: reserved bits read as 1 */
+#define DR6_QUAL_BITS 0x600Full        /* B0-B3, BD, BS: the #DB qualification (SDM 27.2.1) */
+
+/* Give the guest the #DB it caused, unchanged: the exit only made sure the
+   host got a turn. A #DB exit leaves DR6 alone and reports its bits in the
+   qualification (SDM 27.1, 27.2.1), so set them before the injection. */
+static enum exit_action reflect_debug_exception(uint32_t info)
+{
+    uint64_t dr6 = DR6_FIXED_ONES | (vmcs_readnat(EXIT_QUALIFICATION) & DR6_QUAL_BITS);
+    __asm__ volatile("mov %0, %%dr6" ::"r"(dr6));
+    if (INTR_INFO_TYPE(info) == INTR_TYPE_PRIV_SW_EXCEPTION)   /* INT1: skip it on delivery */
+        vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+    vmcs_write32(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | (INTR_INFO_TYPE(info) << 8) | VEC_DB);
+    return EXIT_RESUME;
+}
+
+/* The exception bitmap holds only #DB (vcpu.c); NMIs land here too (a host
+   NMI while the guest ran): nothing to do for the guest. Anything else is
+   unexpected. */
 enum exit_action exit_exception_nmi(struct vcpu *v)
 {
     uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
     v->exit->qualification = info;
-    if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
+    if (!(info & INTR_INFO_VALID))
+        return exit_unexpected(v);
+    if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
         return EXIT_RESUME;
+    if (INTR_INFO_VECTOR(info) == VEC_DB)
+        return reflect_debug_exception(info);
     return exit_unexpected(v);
 }

@@ -78,6 +78,10 @@ static void build_controls(struct vcpu *v, struct vmx_ctl_state *c)
     c->io_bitmap_b = vmx_bitmaps.io_b;
     c->msr_bitmap = vmx_bitmaps.msr;
     c->ept_pointer = ept_pointer(&v->vm->ept);
+    /* #DB exits only to be reflected (exit_events.c): a guest that traps on
+       every instruction (TF, or breakpoints in its own DR0-3) otherwise
+       starves the preemption timer in Bochs and never gives the CPU back. */
+    c->exception_bitmap = 1u << VEC_DB;
     /* NE and VMXE must stay 1 but the guest sees its own values (exit_cr.c). */
     c->cr0_mask = CR0_NE;
     c->cr4_mask = CR4_VMXE;

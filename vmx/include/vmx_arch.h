@@ -560,6 +560,7 @@ enum vmx_insn_error { VMX_INSN_ERROR_LIST(X_INSN_ERROR) };
 #define INTR_TYPE_SW_EXCEPTION 6u
 #define INTR_TYPE_OTHER 7u
 
+#define VEC_DB 1     /* debug */
 #define VEC_UD 6     /* invalid opcode */
 #define VEC_GP 13    /* general protection */
 #define VEC_PF 14    /* page fault */
