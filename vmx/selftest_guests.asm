@@ -16,6 +16,32 @@ global %1_end
 %1_end:
 %endmacro
 
+; FLAT32_TABLES guest, handler, vector: a flat 32-bit GDT (0x08 code, 0x10
+; data) and an IDT whose only gate, vector, is a 32-bit interrupt gate to
+; handler, plus the .gdtr/.idtr operands the guest's lgdt/lidt load. The
+; labels are local to the guest that expands it.
+%macro FLAT32_TABLES 3
+align 8
+.gdt:
+    dq 0
+    dq 0x00CF9A000000FFFF               ; 0x08: flat 32-bit code
+    dq 0x00CF92000000FFFF               ; 0x10: flat data
+.gdt_end:
+.idt:
+    times %3 dq 0                       ; vectors below ours: not present
+    dw (ABS(%1, %2)) & 0xFFFF           ; offset 15:0
+    dw 0x08                             ; code selector
+    dw 0x8E00                           ; present, DPL 0, 32-bit interrupt gate
+    dw (ABS(%1, %2)) >> 16              ; offset 31:16
+.idt_end:
+.gdtr:
+    dw .gdt_end - .gdt - 1
+    dd ABS(%1, .gdt)
+.idtr:
+    dw .idt_end - .idt - 1
+    dd ABS(%1, .idt)
+%endmacro
+
 section .rodata
 
 ; ---- real mode: ESI = iterations of CPUID (leaf 0), then HLT -------------
@@ -190,25 +216,7 @@ GUEST guest_vmx_ud
     inc esi
     mov [esp], edi                      ; return to the next test step
     iretd
-align 8
-.gdt:
-    dq 0
-    dq 0x00CF9A000000FFFF               ; 0x08: flat 32-bit code
-    dq 0x00CF92000000FFFF               ; 0x10: flat data
-.gdt_end:
-.idt:
-    times 6 dq 0
-    dw (ABS(guest_vmx_ud, .ud_handler)) & 0xFFFF    ; vector 6: 32-bit interrupt gate
-    dw 0x08
-    dw 0x8E00
-    dw (ABS(guest_vmx_ud, .ud_handler)) >> 16
-.idt_end:
-.gdtr:
-    dw .gdt_end - .gdt - 1
-    dd ABS(guest_vmx_ud, .gdt)
-.idtr:
-    dw .idt_end - .idt - 1
-    dd ABS(guest_vmx_ud, .idt)
+    FLAT32_TABLES guest_vmx_ud, .ud_handler, 6
 align 16
 .region:
     times 16 db 0
@@ -273,25 +281,7 @@ GUEST guest_msr
     add esp, 4                          ; the error code
     mov [esp], edi
     iretd
-align 8
-.gdt:
-    dq 0
-    dq 0x00CF9A000000FFFF               ; 0x08: flat 32-bit code
-    dq 0x00CF92000000FFFF               ; 0x10: flat data
-.gdt_end:
-.idt:
-    times 13 dq 0
-    dw (ABS(guest_msr, .gp_handler)) & 0xFFFF       ; vector 13: 32-bit interrupt gate
-    dw 0x08
-    dw 0x8E00
-    dw (ABS(guest_msr, .gp_handler)) >> 16
-.idt_end:
-.gdtr:
-    dw .gdt_end - .gdt - 1
-    dd ABS(guest_msr, .gdt)
-.idtr:
-    dw .idt_end - .idt - 1
-    dd ABS(guest_msr, .idt)
+    FLAT32_TABLES guest_msr, .gp_handler, 13
 END_GUEST guest_msr
 
 ; ---- real mode: CPUID leaves 0 (x3), 1 (x2), 0x40000000 (x1) -------------

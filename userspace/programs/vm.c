@@ -402,15 +402,24 @@ static int cmd_load(int argc, char **argv)
     return 0;
 }
 
+/* `vm CMD N [options]`: the VM id and the options after it. Returns 0, or
+   the exit status the command ends with (usage, or 2 for a bad value). */
+static int parse_id_and_options(int argc, char **argv, struct run_options *o, int *id)
+{
+    options_init(o);
+    if (argc < 3)
+        return usage();
+    if (parse_id(argv[2], id) < 0 || parse_options(argc, argv, 3, o) < 0)
+        return 2;
+    return 0;
+}
+
 static int cmd_start(int argc, char **argv)
 {
     static struct run_options o;
-    int id;
-    options_init(&o);
-    if (argc < 3)
-        return usage();
-    if (parse_id(argv[2], &id) < 0 || parse_options(argc, argv, 3, &o) < 0)
-        return 2;
+    int id, status = parse_id_and_options(argc, argv, &o, &id);
+    if (status)
+        return status;
     struct vm_status info;
     if (vm_info(id, &info) < 0)
         return fail("start");
@@ -424,12 +433,9 @@ static int cmd_start(int argc, char **argv)
 static int cmd_wait(int argc, char **argv)
 {
     static struct run_options o;
-    int id;
-    options_init(&o);
-    if (argc < 3)
-        return usage();
-    if (parse_id(argv[2], &id) < 0 || parse_options(argc, argv, 3, &o) < 0)
-        return 2;
+    int id, status = parse_id_and_options(argc, argv, &o, &id);
+    if (status)
+        return status;
     if (vm_wait(id, o.timeout_ms ? o.timeout_ms : VM_WAIT_FOREVER) < 0) {
         struct vm_status info;
         int err = errno;
