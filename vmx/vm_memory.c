@@ -102,7 +102,7 @@ int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
     if (any_mapped(vm, gpa, size))
         goto out;
     err = -E2BIG;
-    if (vm->mem_pages * PAGE_SIZE + size > VM_MAX_MEM)
+    if (vm->mem_pages * PAGE_SIZE + size > VM_MEM_LIMIT)
         goto out;
     uint64_t done;
     err = map_range(vm, gpa, size, rights, &done);
