@@ -21,24 +21,24 @@
 #define OCW3_ESMM 0x40
 #define POLL_INT 0x80    /* poll word: an interrupt is pending (bits 2:0 = level) */
 
-static void chip_reset(struct pic_chip *c, bool slave)
+static void chip_reset(struct i8259_chip *c, bool slave)
 {
     memset(c, 0, sizeof(*c));
     c->lowest = 7;
     c->is_slave = slave;
 }
 
-void pic_init(struct pic *p)
+void i8259_init(struct i8259 *p)
 {
     chip_reset(&p->chip[0], false);
     chip_reset(&p->chip[1], true);
 }
 
 /* Priority rank of level irq: 0 highest. IR (lowest + 1) & 7 ranks first. */
-static unsigned rank(const struct pic_chip *c, unsigned irq) { return (irq - c->lowest - 1) & 7; }
+static unsigned rank(const struct i8259_chip *c, unsigned irq) { return (irq - c->lowest - 1) & 7; }
 
 /* The highest-priority level set in bits, or -1. */
-static int highest(const struct pic_chip *c, uint8_t bits)
+static int highest(const struct i8259_chip *c, uint8_t bits)
 {
     for (unsigned r = 0; r < 8; r++) {
         unsigned irq = (c->lowest + 1 + r) & 7;
@@ -52,7 +52,7 @@ static int highest(const struct pic_chip *c, uint8_t bits)
    request that outranks the highest level in service. In special mask mode
    masked in-service levels do not block lower ones; in special fully
    nested mode the master lets its cascade input interrupt again. */
-static int chip_request(const struct pic_chip *c)
+static int chip_request(const struct i8259_chip *c)
 {
     int req = highest(c, c->irr & ~c->imr);
     if (req < 0)
@@ -66,7 +66,7 @@ static int chip_request(const struct pic_chip *c)
     return req;
 }
 
-static void chip_set_line(struct pic_chip *c, unsigned irq, bool level)
+static void chip_set_line(struct i8259_chip *c, unsigned irq, bool level)
 {
     uint8_t bit = (uint8_t)(1u << irq);
     bool was = (c->lines & bit) != 0;
@@ -87,7 +87,7 @@ static void chip_set_line(struct pic_chip *c, unsigned irq, bool level)
 /* The slave's INT output drives the master's IR2. It is followed as a level
    whatever ICW1.LTIM says: the slave holds INT high while it has a request,
    and a second request right after an auto-EOI acknowledge has no edge. */
-static void update_cascade(struct pic *p)
+static void update_cascade(struct i8259 *p)
 {
     uint8_t bit = 1u << PIC_CASCADE_IRQ;
     if (chip_request(&p->chip[1]) >= 0)
@@ -96,7 +96,7 @@ static void update_cascade(struct pic *p)
         p->chip[0].irr &= (uint8_t)~bit;
 }
 
-void pic_set_irq(struct pic *p, unsigned irq, bool level)
+void i8259_set_irq(struct i8259 *p, unsigned irq, bool level)
 {
     if (irq >= 16)
         return;
@@ -107,11 +107,11 @@ void pic_set_irq(struct pic *p, unsigned irq, bool level)
     update_cascade(p);
 }
 
-bool pic_interrupt_pending(const struct pic *p) { return chip_request(&p->chip[0]) >= 0; }
+bool i8259_interrupt_pending(const struct i8259 *p) { return chip_request(&p->chip[0]) >= 0; }
 
 /* INTA on one chip: level -> ISR (unless auto-EOI), out of IRR for an edge
    input (a level input's IRR follows its line). Returns the level or -1. */
-static int chip_ack(struct pic_chip *c)
+static int chip_ack(struct i8259_chip *c)
 {
     int irq = chip_request(c);
     if (irq < 0)
@@ -128,9 +128,9 @@ static int chip_ack(struct pic_chip *c)
     return irq;
 }
 
-uint8_t pic_acknowledge(struct pic *p)
+uint8_t i8259_acknowledge(struct i8259 *p)
 {
-    struct pic_chip *m = &p->chip[0], *s = &p->chip[1];
+    struct i8259_chip *m = &p->chip[0], *s = &p->chip[1];
     int irq = chip_ack(m);
     uint8_t vector;
     if (irq < 0) {
@@ -146,7 +146,7 @@ uint8_t pic_acknowledge(struct pic *p)
 }
 
 /* OCW2 (A0 = 0, bits 4:3 = 00): bits 7:5 are R, SL, EOI. */
-static void write_ocw2(struct pic_chip *c, uint8_t v)
+static void write_ocw2(struct i8259_chip *c, uint8_t v)
 {
     unsigned level = v & 7;
     switch (v >> 5) {
@@ -181,7 +181,7 @@ static void write_ocw2(struct pic_chip *c, uint8_t v)
     }
 }
 
-static void write_ocw3(struct pic_chip *c, uint8_t v)
+static void write_ocw3(struct i8259_chip *c, uint8_t v)
 {
     if (v & OCW3_ESMM)
         c->special_mask = (v & OCW3_SMM) != 0;
@@ -191,7 +191,7 @@ static void write_ocw3(struct pic_chip *c, uint8_t v)
 }
 
 /* ICW1 starts the initialisation sequence. */
-static void write_icw1(struct pic_chip *c, uint8_t v)
+static void write_icw1(struct i8259_chip *c, uint8_t v)
 {
     c->need_icw4 = (v & ICW1_IC4) != 0;
     c->single = (v & ICW1_SNGL) != 0;
@@ -208,7 +208,7 @@ static void write_icw1(struct pic_chip *c, uint8_t v)
 }
 
 /* A data-port write during initialisation: ICW2, ICW3, ICW4 in turn. */
-static void write_icw(struct pic_chip *c, uint8_t v)
+static void write_icw(struct i8259_chip *c, uint8_t v)
 {
     if (c->init_step == 2) {
         c->vector_base = v & 0xF8;   /* 8086 mode: T7-T3 */
@@ -222,10 +222,10 @@ static void write_icw(struct pic_chip *c, uint8_t v)
     }
 }
 
-static struct pic_chip *chip_of(struct pic *p, uint16_t port) { return &p->chip[(port & 0x80) ? 1 : 0]; }
+static struct i8259_chip *chip_of(struct i8259 *p, uint16_t port) { return &p->chip[(port & 0x80) ? 1 : 0]; }
 
 /* Poll command: the next read acknowledges like INTA and returns a poll word. */
-static uint8_t read_poll(struct pic *p, struct pic_chip *c)
+static uint8_t read_poll(struct i8259 *p, struct i8259_chip *c)
 {
     c->poll = false;
     int irq = chip_ack(c);
@@ -236,9 +236,9 @@ static uint8_t read_poll(struct pic *p, struct pic_chip *c)
     return (uint8_t)(POLL_INT | irq);
 }
 
-uint8_t pic_read(struct pic *p, uint16_t port)
+uint8_t i8259_read(struct i8259 *p, uint16_t port)
 {
-    struct pic_chip *c = chip_of(p, port);
+    struct i8259_chip *c = chip_of(p, port);
     if (c->poll)
         return read_poll(p, c);
     if (port & 1)
@@ -246,9 +246,9 @@ uint8_t pic_read(struct pic *p, uint16_t port)
     return c->read_isr ? c->isr : c->irr;
 }
 
-void pic_write(struct pic *p, uint16_t port, uint8_t v)
+void i8259_write(struct i8259 *p, uint16_t port, uint8_t v)
 {
-    struct pic_chip *c = chip_of(p, port);
+    struct i8259_chip *c = chip_of(p, port);
     if (!(port & 1)) {
         if (v & ICW1_INIT)
             write_icw1(c, v);
@@ -264,14 +264,14 @@ void pic_write(struct pic *p, uint16_t port, uint8_t v)
     update_cascade(p);
 }
 
-uint32_t pic_io_read(void *dev, uint16_t port, unsigned size)
+uint32_t i8259_io_read(void *dev, uint16_t port, unsigned size)
 {
     UNUSED(size);
-    return pic_read(dev, port);
+    return i8259_read(dev, port);
 }
 
-void pic_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
+void i8259_io_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 {
     UNUSED(size);
-    pic_write(dev, port, (uint8_t)value);
+    i8259_write(dev, port, (uint8_t)value);
 }
