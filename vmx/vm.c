@@ -170,8 +170,8 @@ int vm_list(int *ids, int max)
 
 int vm_vcpu_create(struct vm *vm, const struct vm_vcpu_params *p)
 {
-    if ((unsigned)p->mode > VMX_MODE_LONG64 || (p->mode == VMX_MODE_LONG64 && !p->cr3) ||
-        (p->mode != VMX_MODE_LONG64 && p->entry > 0xFFFFFFFFull) || (p->mode == VMX_MODE_REAL && p->entry > 0xFFFF))
+    if ((unsigned)p->mode > VMX_MODE_LINUX64 || (vmx_mode_is_long(p->mode) && !p->cr3) ||
+        (!vmx_mode_is_long(p->mode) && p->entry > 0xFFFFFFFFull) || (p->mode == VMX_MODE_REAL && p->entry > 0xFFFF))
         return -EINVAL;
     if (vm_lock_live(vm) < 0)
         return -ESRCH;
