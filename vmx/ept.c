@@ -163,8 +163,11 @@ int ept_map_alias(struct ept *e, uint64_t gpa, uint64_t src, uint64_t size, uint
         int err;
         ept_walk(e, src + off, &w);
         uint64_t *pte = find_pte(e, gpa + off, true, false, &err);
-        if (!pte)
+        if (!pte) {
+            if (off)
+                ept_unmap(e, gpa, off);   /* 4 KiB leaves only: needs no memory */
             return err ? err : -ENOMEM;
+        }
         *pte = (w.hpa & EPT_ADDR_MASK) | rights | LEAF_FLAGS | EPT_SW_ALIAS;
     }
     return 0;

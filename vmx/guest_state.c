@@ -16,7 +16,6 @@
 #define AR_DATA_RW_ACCESSED 0x3u    /* type 3: read/write, accessed */
 #define AR_TSS_BUSY_32 0xBu         /* 32/64-bit busy TSS */
 #define AR_LDT 0x2u
-#define RESET_CR0 0x60000010ull     /* CD | NW | ET after RESET (SDM Vol. 3A 9.1.4) */
 
 static struct vmx_segment seg(uint16_t sel, uint64_t base, uint32_t limit, uint32_t ar)
 {
@@ -79,7 +78,7 @@ static void prot32_mode(struct vmx_guest_state *g, const struct vmx_caps *c)
 static void reset_mode(struct vmx_guest_state *g, const struct vmx_caps *c)
 {
     real_mode(g, c);
-    g->cr0 = fixed_cr0(c, RESET_CR0);
+    g->cr0 = fixed_cr0(c, CR0_CD | CR0_NW | CR0_ET);
     g->seg[SEG_CS] = seg(0xF000, 0xFFFF0000ull, 0xFFFF, AR_P | AR_S | AR_CODE_RX_ACCESSED);
     g->idtr_limit = 0xFFFF;
     g->rip = 0xFFF0;
@@ -92,7 +91,7 @@ static void long64_mode(struct vmx_guest_state *g, const struct vmx_caps *c, uin
     g->cr0 = fixed_cr0(c, CR0_PE | CR0_PG | CR0_NE | CR0_ET);
     g->cr4 = fixed_cr4(c, CR4_PAE);
     g->cr3 = cr3;
-    g->efer = (1ull << 8) | (1ull << 10);   /* LME | LMA */
+    g->efer = EFER_LME | EFER_LMA;
     g->seg[SEG_CS] = seg(cs, 0, 0xFFFFFFFF, AR_G | AR_L | AR_P | AR_S | AR_CODE_RX_ACCESSED);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS)

@@ -75,7 +75,7 @@ int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
     for (uint64_t off = 0; off < size && !err; off += PAGE_SIZE)
         if (ept_walk(&vm->ept, gpa + off, &w) == 0)
             err = -EEXIST;
-    if (!err && vm->mem_pages * PAGE_SIZE + size > VM_MAX_MEM)
+    if (!err && vm->mem_pages * PAGE_SIZE + size > VM_MEM_LIMIT)
         err = -E2BIG;
     uint64_t off = 0;
     while (!err && off < size) {
@@ -125,7 +125,7 @@ int vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
         return -EINVAL;
     if (vm_lock_live(vm) < 0)
         return -ESRCH;
-    int err = unmap_locked(vm, gpa, size);
+    int err = vm_alias_touches(vm, gpa, size) ? -EBUSY : unmap_locked(vm, gpa, size);
     mutex_unlock(&vm->lock);
     return err;
 }

@@ -1,5 +1,5 @@
 /*
- * vm_records.c: the records of uapi/vm.h built from the VMX core's state
+ * vm_records.c: the records of uapi/vm_abi.h built from the VMX core's state
  * (see vm_records.h). Runs with the vm_handles lock held, which also
  * guards the static scratch buffers below.
  */
@@ -103,7 +103,7 @@ void vm_record_status(const struct vm_handle *h, struct vm_status *out)
 /* One row per exit reason that occurred, sorted by count. */
 static void fill_rows(const struct vmx_stats *s, struct vm_stats *out)
 {
-    for (uint32_t r = 0; r < EXIT_REASON_MAX && out->nrows < VM_STAT_ROWS; r++) {
+    for (uint32_t r = 0; r < VMX_STATS_SLOTS && out->nrows < VM_STAT_ROWS; r++) {
         const struct vmx_exit_stat *e = &s->exits[r];
         if (e->count == 0)
             continue;

@@ -1,5 +1,5 @@
 /*
- * The VM system calls (numbers and records in uapi/vm.h, semantics and
+ * The VM system calls (numbers and records in uapi/vm_abi.h, semantics and
  * errors in docs/vm-api.md): argument checks, user copies, ownership, then
  * the VMX core's kernel API (vm.h).
  *

@@ -251,6 +251,12 @@ static void test_alias_rejected(void **state)
     assert_int_equal(ept_map_alias(e, 0x8000, 0x100000, 0x4000, EPT_W), -EINVAL);     /* W without R */
     assert_int_equal(ept_map_alias(e, 0x8000, 0x100000, 0x4000, EPT_R), 0);
     assert_int_equal(ept_map_alias(e, 0x20000, 0x8000, 0x1000, EPT_R), -ENOENT);      /* alias of an alias */
+    /* out of memory for the second page table: the leaves already made go again */
+    fail_after = 2;
+    assert_int_equal(ept_map_alias(e, 0x401FE000ull, 0x100000, 0x4000, EPT_R), -ENOMEM);
+    fail_after = -1;
+    assert_int_equal(ept_walk(e, 0x401FE000ull, &w), -ENOENT);
+    assert_int_equal(ept_walk(e, 0x401FF000ull, &w), -ENOENT);
 }
 
 static void test_eptp(void **state)

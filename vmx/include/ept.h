@@ -48,7 +48,8 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t r
    (at least R; W needs R), as 4 KiB leaves marked EPT_SW_ALIAS. All page
    aligned. -ENOENT if a source page is not mapped or is itself an alias,
    -EEXIST if a target page is mapped, -EINVAL on bad arguments or when the
-   ranges overlap (nothing changes then), -ENOMEM (partial tables stay). */
+   ranges overlap (nothing changes then), -ENOMEM (no alias leaf stays, empty
+   tables may). */
 int ept_map_alias(struct ept *e, uint64_t gpa, uint64_t src, uint64_t size, uint64_t rights);
 /* Remove every mapping in the range (splitting 2 MiB leaves at the edges).
    0 or -ENOMEM (split needs a page). */

@@ -1,5 +1,5 @@
 /*
- * Building the records the VM syscalls return (uapi/vm.h) from the VMX
+ * Building the records the VM syscalls return (uapi/vm_abi.h) from the VMX
  * core's state (vm.h, vmx_stats.h): status, statistics with the exit
  * breakdowns, and the merged exit trace of all vCPUs.
  * Context: thread, vm_handles lock held (the records use static buffers).
@@ -7,7 +7,7 @@
 #pragma once
 
 #include "types.h"
-#include "uapi/vm.h"
+#include "uapi/vm_abi.h"
 
 struct vm_handle;
 
