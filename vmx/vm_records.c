@@ -92,6 +92,8 @@ void vm_record_status(const struct vm_handle *h, struct vm_status *out)
     out->regions = (uint32_t)h->regions.n;
     for (int i = 0; i < h->regions.n && i < VM_INFO_REGIONS; i++)
         out->region[i] = h->regions.r[i];
+    out->naliases = h->naliases;
+    memcpy(out->alias, h->aliases, sizeof(out->alias));
     vm_get_stats(h->vm, &core_stats);
     out->exits = vmx_stats_total_exits(&core_stats);
     size_t n = merge_traces(h, info.vcpus);

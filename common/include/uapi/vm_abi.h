@@ -144,10 +144,14 @@ struct vm_firmware_info {
    On success the outputs say where everything went; start the vCPU with
    VM_MODE_LINUX64 at entry with RSI = boot_params. On a refused image,
    error says why (also when the call fails). */
+#define VM_LINUX_CHECK_ONLY 1u   /* only open the files and check the bzImage header
+                                    (no memory needed, nothing written) */
 struct vm_linux_load {
     uint64_t kernel;          /* in: path of the bzImage (user pointer) */
     uint64_t initrd;          /* in: path of the initrd, 0 = none */
     uint64_t cmdline;         /* in: the command line, 0 = empty */
+    uint32_t flags;           /* in: VM_LINUX_CHECK_ONLY */
+    uint32_t reserved;
     uint64_t entry;           /* out: 64-bit entry point (load address + 0x200) */
     uint64_t boot_params;     /* out: guest-physical address of boot_params */
     uint64_t kernel_gpa, kernel_size;   /* out: where the protected-mode kernel went */
