@@ -27,11 +27,17 @@ bool vm_alias_touches(const struct vm *vm, uint64_t gpa, uint64_t size)
 
 int vm_alias(struct vm *vm, uint64_t gpa, uint64_t src, uint64_t size, unsigned rights)
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = vm->naliases == VM_MAX_ALIASES ? -E2BIG : ept_map_alias(&vm->ept, gpa, src, size, rights);
-    if (!err)
-        vm->aliases[vm->naliases++] = (struct vm_alias_range){gpa, src, size};
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = -E2BIG;
+    if (vm->naliases == VM_MAX_ALIASES)
+        goto out;
+    err = ept_map_alias(&vm->ept, gpa, src, size, rights);
+    if (err)
+        goto out;
+    vm->aliases[vm->naliases++] = (struct vm_alias_range){gpa, src, size};
+out:
     mutex_unlock(&vm->lock);
     return err;
 }

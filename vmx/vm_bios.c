@@ -42,7 +42,7 @@ static int map_tracked(struct vm_handle *h, uint64_t gpa, uint64_t size, unsigne
 /* Undo map_tracked (the range has no alias yet). */
 static void unmap_tracked(struct vm_handle *h, uint64_t gpa, uint64_t size)
 {
-    static struct vm_region_set next;
+    struct vm_region_set next;           /* ~800 bytes */
     if (vm_unmap(h->vm, gpa, size) == 0 && vm_regions_remove(&h->regions, gpa, size, &next) == 0)
         h->regions = next;
 }

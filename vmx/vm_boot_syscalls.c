@@ -85,29 +85,24 @@ static int64_t sys_vm_load_firmware(uint64_t id, uint64_t upath, uint64_t uinfo,
 {
     UNUSED(a3);
     UNUSED(a4);
-    char *path = kmalloc(PATH_MAX);
+    char path[PATH_MAX];
     struct vm_firmware_info info = {0};
     struct vm_handle *h;
-    if (!path)
-        return -ENOMEM;
     int err = get_locked(id, &h);
-    if (err) {
-        kfree(path);
+    if (err)
         return err;
-    }
-    int64_t len = strncpy_from_user(path, upath, PATH_MAX);
-    if (len < 0)
-        err = (int)len;
-    else if (uinfo && !user_range_ok(uinfo, sizeof(info)))
-        err = -EFAULT;
-    else if (!created(h))
-        err = -EBUSY;
-    else
-        err = vm_firmware_load(h, path, &info);
+    int64_t len = strncpy_from_user(path, upath, sizeof(path));
+    err = len < 0 ? (int)len : uinfo && !user_range_ok(uinfo, sizeof(info)) ? -EFAULT : 0;
+    if (err)
+        goto out;
+    err = -EBUSY;
+    if (!created(h))
+        goto out;
+    err = vm_firmware_load(h, path, &info);
     if (!err && uinfo)
         err = copy_to_user(uinfo, &info, sizeof(info));
+out:
     vm_handles_unlock();
-    kfree(path);
     return err;
 }
 
@@ -140,31 +135,30 @@ static int64_t sys_vm_load_linux(uint64_t id, uint64_t uload, uint64_t a2, uint6
     UNUSED(a2);
     UNUSED(a3);
     UNUSED(a4);
-    struct linux_request *r = kzalloc(sizeof(*r));
     struct vm_handle *h;
+    struct linux_request *r = kzalloc(sizeof(*r));   /* ~9 KiB: not on the stack */
     if (!r)
         return -ENOMEM;
     int err = get_locked(id, &h);
-    if (err) {
-        kfree(r);
-        return err;
-    }
+    if (err)
+        goto free;
     err = copy_request(uload, r);
-    if (!err) {
-        struct vm_linux_load *l = &r->load;
-        memset(&l->entry, 0, sizeof(*l) - offsetof(struct vm_linux_load, entry));   /* outputs */
-        if (!created(h))
-            err = -EBUSY;
-        else
-            err = vm_linux_load(h, r->kernel, l->initrd ? r->initrd : NULL, r->cmdline, (size_t)r->cmdline_len, l);
-        if (!err && !(l->flags & VM_LINUX_CHECK_ONLY)) {
-            h->load_entry = l->entry;
-            h->load_mode = VM_MODE_LINUX64;
-        }
-        if (err != -EFAULT && copy_to_user(uload, l, sizeof(*l)) < 0)
-            err = -EFAULT;
+    if (err)
+        goto out;
+    struct vm_linux_load *l = &r->load;
+    memset(&l->entry, 0, sizeof(*l) - offsetof(struct vm_linux_load, entry));   /* the outputs */
+    err = -EBUSY;
+    if (created(h))
+        err = vm_linux_load(h, r->kernel, l->initrd ? r->initrd : NULL, r->cmdline, (size_t)r->cmdline_len, l);
+    if (!err && !(l->flags & VM_LINUX_CHECK_ONLY)) {
+        h->load_entry = l->entry;
+        h->load_mode = VM_MODE_LINUX64;
     }
+    if (copy_to_user(uload, l, sizeof(*l)) < 0)   /* the reason also when refused */
+        err = -EFAULT;
+out:
     vm_handles_unlock();
+free:
     kfree(r);
     return err;
 }

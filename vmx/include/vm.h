@@ -138,6 +138,10 @@ void vm_get_info(struct vm *vm, struct vm_info *info);
 void vm_get_stats(struct vm *vm, struct vmx_stats *out);
 /* The last exits of vCPU `vcpu`, oldest first; returns the count or -EINVAL. */
 int vm_get_trace(struct vm *vm, int vcpu, struct vmx_trace_entry *out, size_t max);
+/* Call fn for every traced exit of every vCPU (each vCPU's oldest first,
+   e->vcpu filled in), with vm's lock held: 0 or -ESRCH. */
+typedef void (*vm_trace_visitor)(const struct vmx_trace_entry *e, void *ctx);
+int vm_visit_trace(struct vm *vm, vm_trace_visitor fn, void *ctx);
 /* Guest GPRs of a stopped vCPU (SDM order, as in vm_vcpu_params.regs); -EBUSY while it runs. */
 int vm_get_regs(struct vm *vm, int vcpu, uint64_t regs[16]);
 /* The last up to VM_CONSOLE_CAPTURE bytes the guest printed (port 0xE9,
