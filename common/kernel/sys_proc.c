@@ -1,10 +1,12 @@
 /*
- * Process system calls: exit, spawn, waitpid, getpid, getppid, kill, sbrk, ps.
+ * Process system calls: exit, spawn, fork, waitpid, getpid, getppid, kill,
+ * sbrk, ps.
  */
 #include "abi.h"
 #include "errno.h"
 #include "kheap.h"
 #include "process.h"
+#include "process_internal.h"
 #include "syscall.h"
 #include "thread_internal.h"
 #include "uaccess.h"
@@ -63,6 +65,11 @@ int64_t sys_spawn(uint64_t upath, uint64_t uargv, uint64_t a2, uint64_t a3, uint
         err = process_spawn(path, a->argc, a->argv, process_current()->pid);
     kfree(a);
     return err;
+}
+
+int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    return process_fork();
 }
 
 int64_t sys_waitpid(uint64_t pid, uint64_t ustatus, uint64_t a2, uint64_t a3, uint64_t a4)

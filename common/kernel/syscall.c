@@ -37,6 +37,7 @@ static syscall_fn table[SYS_COUNT] = {
     [SYS_UNLINK] = sys_unlink,
     [SYS_MKDIR] = sys_mkdir,
     [SYS_GETPPID] = sys_getppid,
+    [SYS_FORK] = sys_fork,
 };
 
 int syscall_register(unsigned nr, syscall_fn fn)
