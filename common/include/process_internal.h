@@ -68,6 +68,11 @@ void process_forget_other_threads(struct process *p, struct thread *self);
    parent->lock. 0 or -ENOMEM/-EAGAIN; the child is freed on failure. */
 int fork_copy_address_space(struct process *parent, struct process *child, int slot);
 
+/* exec.c: give p the image loaded into img, with self the only thread
+   left; afterwards img holds p's old memory for the caller to free. */
+void exec_replace_image(struct process *p, struct process *img, struct thread *self,
+                        const struct user_entry *e);
+
 /* fork.c / exec.c, called by their system calls. */
 int process_fork(void);
 int process_exec(const char *path, int argc, char *const argv[]);
