@@ -15,7 +15,8 @@
 ;   4. With IF = 0 wait 50.5 ms (four or five timer edges: the PIC holds
 ;      one request), check that no tick was taken, then `sti; nop; cli`:
 ;      exactly one tick arrives.
-;   5. Reset through the 8042 (command 0xFE): the VM stops with "reset".
+;   5. POST code 0x5A to port 0x80, then a reset through the 8042 (command
+;      0xFE): the VM stops with "reset".
 ; Output:
 ;   [vmN] pit: 50 IRQ0 ticks in 10 x 50.5 ms of channel 2
 ;   [vmN] hlt: 20 of 20 wakeups by IRQ0
@@ -31,6 +32,7 @@ PIT_CH2 equ 0x42
 PIT_CONTROL equ 0x43
 SYSCTL_B equ 0x61               ; bit 0 GATE2, bit 1 speaker, bit 5 OUT2
 KBC_CMD equ 0x64
+POST_PORT equ 0x80
 IRQ0_VECTOR equ 8               ; the PC BIOS's master base
 DIVISOR_100HZ equ 11932         ; 1193182 Hz / 100
 DELAY_COUNT equ 60256           ; 50.50 ms of the 1.193182 MHz PIT clock
@@ -125,7 +127,10 @@ start:
     call lb_puts
     call lb_flush
 
-    ; 5. reset the machine like a PC BIOS does
+    ; 5. a POST code (`vm info` shows the last), then reset the machine like
+    ;    a PC BIOS does
+    mov al, 0x5A
+    out POST_PORT, al
     mov al, 0xFE                ; 8042: pulse the reset line
     out KBC_CMD, al
     hlt                         ; not reached

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "key_counts.h"
 #include "types.h"
 #include "vm.h"
 #include "vmx_state.h"
@@ -18,6 +19,7 @@ enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
 
 #define VCPU_LINE_MAX 120
 #define VCPU_SHADOW_MSRS 5
+#define VCPU_CPUID_DIRECT 32   /* leaves counted in a plain array: the hot CPUID path pays 3 instructions */
 
 struct vcpu {
     /* ---- shared with entry.asm: do not reorder ---- */
@@ -50,6 +52,9 @@ struct vcpu {
     bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
     uint64_t event_deadline;      /* TSC at which the run loop looks at events next; 0 = now */
     uint64_t halt_cycles;         /* TSC cycles spent halted (count against the time limit) */
+    uint64_t cpuid_low[VCPU_CPUID_DIRECT];   /* CPUID exits per leaf below VCPU_CPUID_DIRECT ... */
+    struct key_counts cpuid_leaves;          /* ... and per other leaf, over the run (vmstat -d) */
+    struct key_counts msr_indices;    /* RDMSR/WRMSR exits per MSR index */
     struct vmx_stats stats;
     struct vmx_trace trace;
 };
@@ -90,3 +95,12 @@ bool vcpu_time_is_up(const struct vcpu *v);
 /* VMX-preemption timer value for the next stretch of guest time: one host
    timer tick (the guest's time slice), or less if the time budget ends sooner. */
 uint32_t vcpu_preemption_timer_value(const struct vcpu *v);
+
+/* Count a CPUID exit of leaf (vm_detail_stats.c adds both tables up). */
+static inline void vcpu_count_cpuid_leaf(struct vcpu *v, uint32_t leaf)
+{
+    if (__builtin_expect(leaf < VCPU_CPUID_DIRECT, 1))
+        v->cpuid_low[leaf]++;
+    else
+        key_counts_add(&v->cpuid_leaves, leaf);
+}
