@@ -139,6 +139,9 @@ enum exit_action vcpu_halt(struct vcpu *v)
 {
     if (!(vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF))
         return vcpu_stop(v, VM_STOP_HALTED, "halted");
+    /* `sti; hlt` exits in sti's shadow; the shadow ended with the HLT
+       (exit_skip_instruction, SDM 24.4.2), so the interrupt that wakes it
+       finds no STI blocking. */
     v->halted = true;
     v->event_deadline = 0;   /* the slow path does the waiting */
     return EXIT_RESUME;
