@@ -717,18 +717,30 @@ def boot(emu, iso, mem=DEFAULT_MEM, commands=(), timeout=60, echo=None, keep_dir
 
 # ---------------------------------------------------------------- interactive runs
 
+GDB_PORT = 1234
+
+
 def interactive(emu, iso, mem=DEFAULT_MEM, gdb_wait=False, bochs_debugger=False,
-                kernel_elf=None, workdir=None):
+                kernel_elf=None, workdir=None, stub=False):
     """Boot iso with the serial console on this terminal.
+
+    gdb_wait: QEMU's own gdb stub, halted at the first instruction (-s -S).
+    stub: COM2, where the kernel's GDB stub runs (iso booting with gdb=wait),
+    on localhost:1234 for `make rungdb`.
 
     Returns 0 when the kernel powered off with POWER_EXIT_OK or the user quit,
     1 for a failure status, else the emulator's own exit code."""
     work = Path(workdir or tempfile.mkdtemp(prefix="sweb-run-"))
     iso = Path(iso).resolve()
     gui = bool(os.environ.get("DISPLAY"))
+    if stub:
+        print(f"The kernel waits for gdb on localhost:{GDB_PORT} (COM2): run 'make rungdb' "
+              "in another terminal", flush=True)
     if emu == "bochs":
-        return _interactive_bochs(iso, mem, work, gui, bochs_debugger, kernel_elf)
+        return _interactive_bochs(iso, mem, work, gui, bochs_debugger, kernel_elf, stub)
     argv = qemu_argv(iso, mem, kvm=(emu == "kvm")) + ["-serial", "mon:stdio"]
+    if stub:
+        argv += ["-serial", f"tcp:127.0.0.1:{GDB_PORT},server=on,wait=off"]
     if not gui:
         argv += ["-display", "none"]
     if gdb_wait:
@@ -756,21 +768,26 @@ def _run_kvm(argv):
     return rc
 
 
-def _interactive_bochs(iso, mem, work, gui, debugger, kernel_elf):
-    """Bochs with COM1 relayed to this terminal, or stopped in its debugger."""
+def _interactive_bochs(iso, mem, work, gui, debugger, kernel_elf, stub=False):
+    """Bochs with COM1 relayed to this terminal, or stopped in its debugger;
+    with stub, COM2 relayed to localhost:1234 for gdb."""
     display = "x" if gui else 'rfb, options="timeout=0"'
     rc, script = work / "bochsrc", work / "bochs.rc"
     if debugger:
         return _bochs_debugger(iso, mem, work, display, kernel_elf)
     port = free_port()
+    relay = Com2Relay(GDB_PORT) if stub else None
+    com2_port = free_port() if stub else None
     bochs_config(rc, iso, mem, f"mode=socket-server, dev=localhost:{port}", display=display,
-                 log=work / "bochs.log")
+                 log=work / "bochs.log", com2_port=com2_port)
     script.write_text("continue\nquit\n")
     with open(work / "emu.log", "wb") as log:
         proc = subprocess.Popen(["bochs", "-q", "-f", str(rc), "-rc", str(script)], cwd=work,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         sock = _connect(port, proc)
+        if sock and relay:
+            relay.connect(com2_port, proc)
         print("Serial console below (Bochs, VMX available); quit Bochs with Ctrl-A then X.",
               flush=True)
         seen = bytearray()
