@@ -123,8 +123,8 @@ static int t_threads(void *ctx, int *ids, int max)
 {
     UNUSED(ctx);
     struct thread_search q = {.ids = ids, .max = max};
-    if (max > 0)
-        ids[q.n++] = GDB_IDLE_THREAD;
+    if (max > 0 && gdb.thread == GDB_IDLE_THREAD)
+        ids[q.n++] = GDB_IDLE_THREAD;   /* not on the thread list: only while it is the stopped one */
     thread_for_each(collect_thread, &q);
     for (int i = 0; i < gdb.nsources; i++)
         q.n += gdb.sources[i]->list(ids + q.n, max - q.n);
@@ -136,7 +136,7 @@ static bool t_alive(void *ctx, int tid)
     UNUSED(ctx);
     if (source_of(tid))
         return true;
-    return tid == gdb.thread || tid == GDB_IDLE_THREAD || host_thread(tid) != NULL;
+    return tid == gdb.thread || host_thread(tid) != NULL;
 }
 
 static const char *state_name(enum thread_state s)
@@ -153,9 +153,9 @@ static void t_info(void *ctx, int tid, char *buf, size_t n)
         src->info(tid, buf, n);
         return;
     }
-    struct thread *t = tid == GDB_IDLE_THREAD && gdb.thread != GDB_IDLE_THREAD ? NULL : host_thread(tid);
+    struct thread *t = host_thread(tid);
     if (!t) {
-        ksnprintf(buf, n, "idle");
+        ksnprintf(buf, n, "(gone)");
         return;
     }
     ksnprintf(buf, n, "%s (%s%s), %s", t->name, t->process ? "process " : "kernel",
