@@ -27,6 +27,7 @@ static uint32_t stop_code(enum vm_stop_kind k)
     case VM_STOP_ENTRY_FAILED: return VM_STOPPED_ENTRY_FAILED;
     case VM_STOP_INIT_SIPI: return VM_STOPPED_INIT_SIPI;
     case VM_STOP_ERROR: return VM_STOPPED_ERROR;
+    case VM_STOP_RESET: return VM_STOPPED_RESET;
     default: return VM_STOPPED_NONE;
     }
 }

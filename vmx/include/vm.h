@@ -51,6 +51,7 @@ enum vm_stop_kind {
     VM_STOP_ENTRY_FAILED,    /* "entry failed: ..." */
     VM_STOP_INIT_SIPI,       /* "INIT signal" / "SIPI" */
     VM_STOP_ERROR,           /* host-side failure, text says what */
+    VM_STOP_RESET,           /* "reset": the guest reset the machine (8042, port 0x92) */
 };
 
 #define VM_STOP_TEXT_MAX VM_REASON_LEN

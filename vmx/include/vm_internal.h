@@ -9,6 +9,7 @@
 #include "ept.h"
 #include "errno.h"
 #include "mutex.h"
+#include "platform.h"
 #include "spinlock.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -21,6 +22,7 @@ struct vm {
     enum vm_state state;
     struct mutex lock;
     struct ept ept;
+    struct vm_platform platform;     /* the PC devices on its port-I/O bus (platform.h) */
     uint64_t mem_pages;              /* backing pages mapped */
     uint64_t time_limit_ms;
     int nvcpus;

@@ -106,6 +106,7 @@ struct vm_load_info {
 #define VM_STOPPED_ENTRY_FAILED 9    /* "entry failed: ..." */
 #define VM_STOPPED_INIT_SIPI 10      /* INIT or SIPI signal */
 #define VM_STOPPED_ERROR 11          /* host-side failure, the text says what */
+#define VM_STOPPED_RESET 12          /* "reset": the guest reset the machine (8042 0xFE, port 0x92) */
 
 #define VM_NAME_LEN 24            /* exit-reason names (NUL terminated) */
 #define VM_REASON_LEN 160         /* stop reason text */
