@@ -17,6 +17,7 @@
 #include "thread.h"
 #include "timer.h"
 #include "vcpu.h"
+#include "vcpu_console.h"
 #include "vm_internal.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -44,7 +45,7 @@ void vcpu_switch_in(void *vcpu)
 
 uint64_t vcpu_time_used(const struct vcpu *v)
 {
-    uint64_t used = v->stats.guest_cycles;
+    uint64_t used = v->stats.guest_cycles + v->console_wait_cycles;
     for (unsigned i = 0; i < VMX_STATS_SLOTS; i++)
         used += v->stats.exits[i].total_cycles;
     return used;
@@ -186,6 +187,8 @@ static bool run_loop_slow_path(struct vcpu *v, enum exit_action a)
     v->cr2 = read_cr2();   /* other threads may page-fault */
     xcr0_leave_guest(v);   /* ... or be vCPUs of other guests */
     interrupt_window();
+    if (v->console_blocked)
+        vcpu_console_wait(v);   /* guest output waits for console room, interrupts on */
     xcr0_enter_guest(v);
     write_cr2(v->cr2);
     if (v->stop_request) {
