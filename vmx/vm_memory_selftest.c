@@ -145,7 +145,7 @@ static int t_global_cap(struct vm *a, struct vm *b)
 {
     uint64_t cap = vm_guest_pages_cap(), total = pmm_total_pages();
     CHECK(cap + total / 8 <= total && total - cap >= 4096, "cap %lu of %lu pages leaves too little", cap, total);
-    uint64_t first = MIN(cap, VM_MEM_LIMIT / PAGE_SIZE) & ~511ull;
+    uint64_t first = MIN(cap / 2, VM_MEM_LIMIT / PAGE_SIZE) & ~511ull;
     int err = vm_map(a, 0, first * PAGE_SIZE, VM_RWX);
     CHECK(err == 0, "vm_map of %lu pages in the first VM: %d", first, err);
     uint64_t left = cap - vm_guest_pages_charged();
