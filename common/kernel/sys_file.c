@@ -1,11 +1,12 @@
 /*
  * File system calls: read, write, open, close, lseek, stat, readdir,
- * ioctl, unlink, mkdir. User data moves through a small bounce buffer on
+ * ioctl, unlink, mkdir, pipe, dup, dup2. User data moves through a small bounce buffer on
  * the kernel stack; the VFS only ever sees kernel memory.
  */
 #include "abi.h"
 #include "errno.h"
 #include "fd.h"
+#include "pipe.h"
 #include "process.h"
 #include "syscall.h"
 #include "tty.h"
@@ -172,4 +173,49 @@ int64_t sys_mkdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
     char path[PATH_MAX];
     int err = path_from_user(path, upath);
     return err ? err : vfs_mkdir(path);
+}
+
+/* pipe(fds): fds[0] = the read end, fds[1] = the write end. */
+int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (!ufds || !user_range_ok(ufds, 2 * sizeof(int)))
+        return -EFAULT;
+    struct process *p = process_current();
+    struct file *rd, *wr;
+    int err = pipe_create(&rd, &wr);
+    if (err)
+        return err;
+    int fds[2] = { fd_install(p, rd), -1 };
+    if (fds[0] >= 0)
+        fds[1] = fd_install(p, wr);
+    if (fds[1] < 0 || (err = copy_to_user(ufds, fds, sizeof(fds))) < 0) {
+        if (fds[0] >= 0)
+            fd_close(p, fds[0]);            /* drops rd */
+        else
+            vfs_close(rd);
+        if (fds[1] >= 0)
+            fd_close(p, fds[1]);
+        else
+            vfs_close(wr);
+        return err ? err : -EMFILE;
+    }
+    return 0;
+}
+
+int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    struct file *f = file_of_fd(fd);
+    if (!f)
+        return -EBADF;
+    int nfd = fd_install(process_current(), f);   /* the table takes our reference */
+    if (nfd < 0)
+        vfs_close(f);
+    return nfd;
+}
+
+int64_t sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (oldfd > 0x7FFFFFFF || newfd > 0x7FFFFFFF)
+        return -EBADF;
+    return fd_dup2(process_current(), (int)oldfd, (int)newfd);
 }
