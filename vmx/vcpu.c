@@ -99,7 +99,7 @@ static void build_state(struct vcpu *v, struct vmx_entry_state *s)
     s->host_ia32e = (s->host.efer & EFER_LMA) != 0;
     vmx_guest_state_init(&s->guest, &vmx.caps, p->mode, p->entry, p->rsp, p->cr3, p->gdtr_base, p->gdtr_limit,
                          &s->ctl.entry);
-    s->ctl.cr0_shadow = s->guest.cr0 & ~(p->mode == VMX_MODE_LONG64 ? 0 : CR0_NE);
+    s->ctl.cr0_shadow = s->guest.cr0 & ~(vmx_mode_is_long(p->mode) ? 0 : CR0_NE);
     s->ctl.cr4_shadow = s->guest.cr4 & ~CR4_VMXE;
     s->guest.preemption_timer = vcpu_preemption_timer_value(v);
 }

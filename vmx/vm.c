@@ -184,9 +184,9 @@ int vm_list(int *ids, int max)
 /* A mode the core can start, with an entry point and CR3 that fit it. */
 static bool vcpu_params_ok(const struct vm_vcpu_params *p)
 {
-    if ((unsigned)p->mode > VMX_MODE_LONG64)
+    if ((unsigned)p->mode > VMX_MODE_LINUX64)
         return false;
-    if (p->mode == VMX_MODE_LONG64)
+    if (vmx_mode_is_long(p->mode))
         return p->cr3 != 0;
     return p->entry <= (p->mode == VMX_MODE_REAL ? 0xFFFFull : 0xFFFFFFFFull);
 }
