@@ -56,3 +56,5 @@ SYSCALL_DECL(sys_exec);
 SYSCALL_DECL(sys_pipe);
 SYSCALL_DECL(sys_dup);
 SYSCALL_DECL(sys_dup2);
+SYSCALL_DECL(sys_chdir);
+SYSCALL_DECL(sys_getcwd);

@@ -42,6 +42,8 @@ static syscall_fn table[SYS_COUNT] = {
     [SYS_PIPE] = sys_pipe,
     [SYS_DUP2] = sys_dup2,
     [SYS_DUP] = sys_dup,
+    [SYS_CHDIR] = sys_chdir,
+    [SYS_GETCWD] = sys_getcwd,
 };
 
 int syscall_register(unsigned nr, syscall_fn fn)

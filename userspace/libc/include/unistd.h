@@ -29,6 +29,12 @@ int pipe(int fds[2]);
 int dup(int fd);
 /* Make newfd refer to oldfd's open file (closing newfd first); newfd. */
 int dup2(int oldfd, int newfd);
+/* Change the working directory, against which every relative path is
+   resolved (inherited by children, kept by exec). */
+int chdir(const char *path);
+/* The working directory into buf (size bytes); buf, or NULL and errno
+   (ERANGE: too small). */
+char *getcwd(char *buf, size_t size);
 int unlink(const char *path);
 int mkdir(const char *path);
 

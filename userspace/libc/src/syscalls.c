@@ -31,6 +31,13 @@ int readdir(int fd, struct dirent *d) { return (int)SC2(SYS_READDIR, fd, d); }
 int pipe(int fds[2]) { return (int)SC1(SYS_PIPE, fds); }
 int dup(int fd) { return (int)SC1(SYS_DUP, fd); }
 int dup2(int oldfd, int newfd) { return (int)SC2(SYS_DUP2, oldfd, newfd); }
+int chdir(const char *path) { return (int)SC1(SYS_CHDIR, path); }
+
+char *getcwd(char *buf, size_t size)
+{
+    return SC2(SYS_GETCWD, buf, size) < 0 ? NULL : buf;
+}
+
 int unlink(const char *path) { return (int)SC1(SYS_UNLINK, path); }
 int mkdir(const char *path) { return (int)SC1(SYS_MKDIR, path); }
 
