@@ -201,6 +201,7 @@ enum exit_action exit_msr_read(struct vcpu *v)
     const struct msr_policy *p = policy_for(msr);
     uint64_t val;
     v->exit->qualification = msr;   /* traced as the MSR number */
+    key_counts_add(&v->msr_indices, msr);
     if (!p || !p->read(v, msr, &val))
         return exit_inject_gp(v);
     v->gpr[GPR_RAX] = (uint32_t)val;
@@ -215,6 +216,7 @@ enum exit_action exit_msr_write(struct vcpu *v)
     const struct msr_policy *p = policy_for(msr);
     uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
     v->exit->qualification = msr;
+    key_counts_add(&v->msr_indices, msr);
     if (!p || !p->write(v, msr, val))
         return exit_inject_gp(v);
     exit_skip_instruction(v);

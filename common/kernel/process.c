@@ -11,6 +11,7 @@
  * last thread when nobody will wait (parent gone or the kernel).
  */
 #include "cmdline.h"
+#include "cwd.h"
 #include "elf_loader.h"
 #include "errno.h"
 #include "fd.h"
@@ -294,11 +295,8 @@ int process_publish(struct process *p, struct thread *main)
 static void inherit_cwd(struct process *child)
 {
     struct process *self = process_current();
-    if (!self)
-        return;
-    mutex_lock(&self->lock);
-    strlcpy(child->cwd, self->cwd, sizeof(child->cwd));
-    mutex_unlock(&self->lock);
+    if (self)
+        cwd_get(self, child->cwd);
 }
 
 int process_spawn(const char *path, int argc, char *const argv[], int parent)
@@ -340,13 +338,16 @@ static void kill_locked(struct process *p, int status)
 int process_stop_other_threads(struct process *p, struct thread *self)
 {
     spin_lock(&proc_lock);
-    for (struct thread *t = p->threads; t; t = t->proc_next) {
-        if (t != self) {
-            t->kill_pending = true;
-            sched_wake_if_interruptible(t);
+    for (;;) {
+        /* again on every round: a thread_create may have raced with us */
+        for (struct thread *t = p->threads; t; t = t->proc_next) {
+            if (t != self) {
+                t->kill_pending = true;
+                sched_wake_if_interruptible(t);
+            }
         }
-    }
-    while (p->nthreads > 1) {
+        if (p->nthreads <= 1)
+            break;
         if (!waitqueue_wait_killable(&p->thread_exit_wq, &proc_lock)) {
             spin_unlock(&proc_lock);
             return -EINTR;
