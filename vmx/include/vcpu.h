@@ -27,6 +27,7 @@ struct vcpu {
     uint8_t launched;       /* 0: next entry is VMLAUNCH */
     /* ---- C only ---- */
     volatile bool stop_request;
+    volatile bool paused;         /* vm break: waits in its exit until vm continue (exit_break.c) */
     bool stopped;
     struct vmx_trace_entry *exit; /* the current exit: its slot in the trace ring
                                      (reason, rip; qualification and gpa are set

@@ -71,5 +71,8 @@ bool gdb_x86_classify_trap(struct trap_frame *f, struct gdb_stop *stop);
    masked, both set RF so an instruction breakpoint at rip is not hit again. */
 void gdb_x86_resume(struct trap_frame *f, bool step);
 
-/* A breakpoint compiled into the code: stops here when the stub is armed. */
-static inline void gdb_breakpoint(void) { __asm__ volatile("int3" ::: "memory"); }
+/* A breakpoint compiled into the code: stops here when the stub is armed
+   (never without: an int3 nobody handles is a kernel exception). A macro,
+   not a function, so gdb shows the stop in the caller's own line; an
+   expression, so it fits into one (exit_break.h). */
+#define gdb_breakpoint() ({ __asm__ volatile("int3" ::: "memory"); })
