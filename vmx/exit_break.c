@@ -131,6 +131,9 @@ void exit_break_stopped(struct vcpu *v, uint64_t cycles)
 static void pause_vcpu(struct vcpu *v)
 {
     uint64_t t = rdtsc();
+    char what[EXIT_BREAK_TEXT];
+    exit_describe(v, what, sizeof(what));
+    ksnprintf(v->paused_at, sizeof(v->paused_at), "%s (rip 0x%lx)", what, v->exit->rip);
     v->paused = true;
     v->cr2 = read_cr2();
     xcr0_leave_guest(v);
@@ -176,7 +179,11 @@ void exit_describe(struct vcpu *v, char *buf, size_t size)
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
     switch (basic) {
     case EXIT_REASON_CPUID:
-        ksnprintf(buf, size, "%s leaf 0x%x subleaf 0x%x", name, (uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX]);
+        if (vmcs_readnat(GUEST_RIP) != v->exit->rip)   /* handled: EAX holds the result, the trace the leaf */
+            ksnprintf(buf, size, "%s leaf 0x%lx (handled)", name, v->exit->qualification);
+        else
+            ksnprintf(buf, size, "%s leaf 0x%x subleaf 0x%x", name, (uint32_t)v->gpr[GPR_RAX],
+                      (uint32_t)v->gpr[GPR_RCX]);
         break;
     case EXIT_REASON_IO_INSTRUCTION:
         ksnprintf(buf, size, "%s %s%s port 0x%x size %u", name, q & IO_QUAL_IN ? "in" : "out",

@@ -28,6 +28,7 @@ struct vcpu {
     /* ---- C only ---- */
     volatile bool stop_request;
     volatile bool paused;         /* vm break: waits in its exit until vm continue (exit_break.c) */
+    char paused_at[96];           /* ... and which exit that is, for vm_paused */
     bool stopped;
     struct vmx_trace_entry *exit; /* the current exit: its slot in the trace ring
                                      (reason, rip; qualification and gpa are set
