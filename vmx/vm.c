@@ -276,9 +276,7 @@ int vm_start(struct vm *vm)
     if (err)
         goto out;
     uint64_t budget = vm->time_limit_ms ? vm->time_limit_ms * (vmx.tsc_hz / 1000) : 0;
-    platform_set_machine(&vm->platform, MIN(vm->mem_pages * PAGE_SIZE, 4ull << 30),
-                         vm->mem_pages * PAGE_SIZE > (4ull << 30) ? vm->mem_pages * PAGE_SIZE - (4ull << 30) : 0,
-                         (unsigned)vm->nvcpus);
+    platform_set_machine(&vm->platform, vm_ram_end(vm), 0, (unsigned)vm->nvcpus);   /* GPAs end at 4 GiB */
     spin_lock(&vm->stop_lock);
     vm->running_vcpus = vm->nvcpus;
     vm->state = VM_STATE_RUNNING;
@@ -492,14 +490,19 @@ out:
     return err;
 }
 
-void vm_console_capture(struct vm *vm, char c)
+void vm_console_capture(struct vm *vm, const char *s, size_t n)
 {
+    if (n > VM_CONSOLE_CAPTURE / 2) {   /* only the tail can stay */
+        s += n - VM_CONSOLE_CAPTURE / 2;
+        n = VM_CONSOLE_CAPTURE / 2;
+    }
     spin_lock(&vm->stop_lock);
-    if (vm->console_len == VM_CONSOLE_CAPTURE) {   /* keep the tail */
-        memmove(vm->console, vm->console + VM_CONSOLE_CAPTURE / 2, VM_CONSOLE_CAPTURE / 2);
+    if (vm->console_len + n > VM_CONSOLE_CAPTURE) {   /* keep the newest half */
+        memmove(vm->console, vm->console + vm->console_len - VM_CONSOLE_CAPTURE / 2, VM_CONSOLE_CAPTURE / 2);
         vm->console_len = VM_CONSOLE_CAPTURE / 2;
     }
-    vm->console[vm->console_len++] = c;
+    memcpy(vm->console + vm->console_len, s, n);
+    vm->console_len += n;
     spin_unlock(&vm->stop_lock);
 }
 

@@ -7,7 +7,9 @@
  */
 #pragma once
 
+#include "cpu_switch.h"
 #include "types.h"
+#include "vmx_entry.h"
 #include "vm.h"
 #include "vmx_state.h"
 #include "vmx_stats.h"
@@ -16,16 +18,17 @@
 enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
            GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
 
-#define VCPU_LINE_MAX 120
-#define VCPU_SHADOW_MSRS 5
+#define VCPU_LINE_MAX 120           /* a guest line is cut after VCPU_LINE_MAX - 1 characters */
+#define VCPU_TAG_MAX 16             /* "[vm2147483647] " */
+#define VCPU_CONSOLE_WAITING 4096   /* >= the bytes one exit can print (HC_WRITE_MAX, REP_MAX_PER_EXIT) */
 
 struct vcpu {
     /* ---- shared with entry.asm: do not reorder ---- */
     uint64_t gpr[16];       /* guest GPRs; gpr[GPR_RSP] unused (VMCS has RSP) */
-    uint64_t cr2;           /* guest CR2 while the host runs other threads */
-    uint64_t host_rsp;      /* HOST_RSP, written at the first entry */
-    uint8_t launched;       /* 0: next entry is VMLAUNCH */
+    uint8_t launched;       /* next entry: VCPU_LAUNCH, VCPU_RESUME or
+                               VCPU_RESUME_NEW_STACK (vmx_entry.h) */
     /* ---- C only ---- */
+    uint64_t cr2;           /* guest CR2 while the host runs other threads */
     volatile bool stop_request;
     volatile bool paused;         /* vm break: waits in its exit until vm continue (exit_break.c) */
     char paused_at[96];           /* ... and which exit that is, for vm_paused */
@@ -41,12 +44,12 @@ struct vcpu {
     struct vm_vcpu_params params;
     struct vmx_ctl_state ctl;     /* the controls this vCPU runs with */
     uint64_t time_budget;         /* TSC cycles allowed (guest + exit handling); 0 = no limit */
-    unsigned line_len;            /* console line buffer */
-    char line[VCPU_LINE_MAX];
     enum vm_stop_kind stop_kind;
     int64_t exit_code;                    /* HC_EXIT argument */
     char stop_text[VM_STOP_TEXT_MAX];
-    uint64_t shadow_msr[VCPU_SHADOW_MSRS];   /* syscall MSRs the guest wrote (exit_msr.c) */
+    struct cpu_switch_regs cpu;       /* the guest's DR0-3/DR6 and MSRs (cpu_switch.h) */
+    struct cpu_switch_regs host_cpu;  /* the host's, while the guest's are loaded */
+    bool cpu_loaded;                  /* the guest's are in the CPU now */
     uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
     uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
     bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
@@ -54,6 +57,15 @@ struct vcpu {
     uint64_t halt_cycles;         /* TSC cycles spent halted (count against the time limit) */
     struct vmx_stats stats;
     struct vmx_trace trace;
+    /* guest console (vcpu_console.c) */
+    bool console_blocked;         /* output waits for room: the slow path must run */
+    bool line_ready;              /* line is complete but did not fit the console ring */
+    unsigned tag_len;             /* line starts with the "[vmN] " tag (0: not made yet) */
+    unsigned line_len;
+    char line[VCPU_TAG_MAX + VCPU_LINE_MAX];
+    unsigned waiting_len;         /* guest bytes behind the line that did not fit */
+    char waiting[VCPU_CONSOLE_WAITING];
+    uint64_t console_wait_cycles; /* TSC cycles slept for console room (count as its time) */
 };
 
 #define VCPU_OFFSET_CHECK(member, off) \
@@ -67,9 +79,8 @@ VCPU_OFFSET_CHECK(gpr[GPR_RSI], 48);
 VCPU_OFFSET_CHECK(gpr[GPR_RDI], 56);
 VCPU_OFFSET_CHECK(gpr[GPR_R8], 64);
 VCPU_OFFSET_CHECK(gpr[GPR_R15], 120);
-VCPU_OFFSET_CHECK(cr2, 128);
-VCPU_OFFSET_CHECK(host_rsp, 136);
-VCPU_OFFSET_CHECK(launched, 144);
+VCPU_OFFSET_CHECK(launched, 128);
+_Static_assert(VCPU_LAUNCH == 0 && VCPU_RESUME == 1 && VCPU_RESUME_NEW_STACK == 2, "vcpu_regs.inc: launch states");
 _Static_assert(HOST_RSP == 0x6C14, "vcpu_regs.inc: HOST_RSP_FIELD");
 
 /* Thread body of a vCPU: set up the VMCS, run until stopped, report, exit. */

@@ -50,8 +50,8 @@ static inline int vm_lock_checked(struct vm *vm)
     return vm->registered ? 0 : -ESRCH;
 }
 
-/* Remember a guest console byte for vm_get_console(). */
-void vm_console_capture(struct vm *vm, char c);
+/* Remember guest console bytes for vm_get_console() (the newest are kept). */
+void vm_console_capture(struct vm *vm, const char *s, size_t n);
 
 /* The vCPU thread v has finished (v->stop_kind/stop_text say why); wakes
    vm_wait when it was the last one. */
@@ -74,6 +74,10 @@ extern struct vmx_bitmaps vmx_bitmaps;
 /* True when [gpa, gpa+size) overlaps an alias or the memory an alias shows
    (such memory cannot be unmapped: the alias would outlive its pages). */
 bool vm_alias_touches(const struct vm *vm, uint64_t gpa, uint64_t size);
+
+/* End of the VM's RAM as firmware sees it: writable owned memory from 0 up
+   to the first gap above 1 MiB (vm_ram.c); vm->lock held. */
+uint64_t vm_ram_end(const struct vm *vm);
 
 /* Free every backing page and the EPT of a VM that no longer runs (vm_memory.c). */
 void vm_free_memory(struct vm *vm);
