@@ -6,6 +6,7 @@
  * vCPU's VMCS current, the exit reason read, its handler not yet run.
  */
 #include "exit_break.h"
+#include "cpu_switch.h"
 #include "errno.h"
 #include "exit.h"
 #include "format.h"
@@ -15,7 +16,6 @@
 #include "vcpu.h"
 #include "vmx.h"
 #include "x86.h"
-#include "xcr0.h"
 
 bool exit_break_armed;
 
@@ -28,7 +28,7 @@ static struct {
 
 void exit_break_rearm(void)
 {
-    bool any = gdb_x86_hw_active();     /* DR7 must be restored after every exit */
+    bool any = false;
     for (int i = 0; i < EXIT_BREAK_MAX; i++)
         any |= table[i].used;
     exit_break_armed = any;
@@ -120,8 +120,9 @@ static int find_hit(struct vcpu *v)
 }
 
 /* vm break: wait here, the guest frozen before its exit is handled, until
-   vm continue or a kill. The guest's CR2 and XCR0 are put aside while other
-   threads run, as in the run loop's interrupt window. */
+   vm continue or a kill. The CPU state the guest owns in the loop (CR2,
+   XCR0, SYSCALL MSRs, DR0-3; cpu_switch.h) is put aside while other threads
+   run, as in the run loop's interrupt window. */
 void exit_break_stopped(struct vcpu *v, uint64_t cycles)
 {
     if (v->time_budget)
@@ -135,15 +136,13 @@ static void pause_vcpu(struct vcpu *v)
     exit_describe(v, what, sizeof(what));
     ksnprintf(v->paused_at, sizeof(v->paused_at), "%s (rip 0x%lx)", what, v->exit->rip);
     v->paused = true;
-    v->cr2 = read_cr2();
-    xcr0_leave_guest(v);
+    cpu_switch_to_host(v);
     sti();
     while (v->paused && !v->stop_request)
         thread_sleep_ms(10);
     cli();
     v->paused = false;
-    xcr0_enter_guest(v);
-    write_cr2(v->cr2);
+    cpu_switch_to_guest(v);
     exit_break_stopped(v, rdtsc() - t);
 }
 
@@ -151,8 +150,6 @@ void exit_break_resume(struct vcpu *v) { v->paused = false; }
 
 bool exit_break_hit(struct vcpu *v)
 {
-    if (gdb_x86_hw_active())
-        gdb_x86_reload_dr7();           /* the exit set DR7 to 0x400 (SDM Vol. 3C 28.5.1) */
     int i = find_hit(v);
     if (i < 0)
         return false;

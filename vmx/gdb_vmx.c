@@ -194,8 +194,11 @@ static void resumed(uint64_t stopped_cycles)
         exit_break_stopped(v, stopped_cycles);
 }
 
+/* Nobody would see a stop at gdb's VM-exit breakpoints any more. */
+static void detached(void) { exit_break_clear(EXIT_BREAK_GDB, 0); }
+
 static const struct gdb_thread_source vcpu_threads = {
-    list, owns, info, get_regs, set_regs, read_mem, write_mem, resumed,
+    list, owns, info, get_regs, set_regs, read_mem, write_mem, resumed, detached,
 };
 
 void gdb_vmx_register(void)

@@ -293,6 +293,9 @@ static void t_detach(void *ctx)
 {
     UNUSED(ctx);
     gdb_x86_remove_all();
+    for (int i = 0; i < gdb.nsources; i++)
+        if (gdb.sources[i]->detached)
+            gdb.sources[i]->detached();
 }
 
 static const struct gdb_target_ops kernel_target = {

@@ -39,7 +39,7 @@ int exit_break_parse(const char *text, struct exit_break_spec *out, char *err, s
 /* "CPUID vm 1 leaf=0x1" for listings. */
 void exit_break_format(const struct exit_break_spec *b, char *buf, size_t size);
 
-/* True while any breakpoint is set (or the stub needs DR7 restored after exits). */
+/* True while any breakpoint is set. */
 extern bool exit_break_armed;
 
 /* Add one (one-shot: removed when it hits); -ENOSPC when the table is full. */

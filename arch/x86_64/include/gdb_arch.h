@@ -59,10 +59,6 @@ int gdb_x86_insert_bp(enum gdb_bp_type type, uint64_t addr, uint64_t kind);
 int gdb_x86_remove_bp(enum gdb_bp_type type, uint64_t addr, uint64_t kind);
 /* Remove every breakpoint (detach); kernel text is as it was. */
 void gdb_x86_remove_all(void);
-/* True while hardware breakpoints are set (DR7 must survive VM exits). */
-bool gdb_x86_hw_active(void);
-/* Load DR7 again (a VM exit sets it to 0x400, SDM Vol. 3C 28.5.1). */
-void gdb_x86_reload_dr7(void);
 
 /* A #BP or #DB in f: fill *stop and return true when it is the stub's
    (a breakpoint it set, a compiled-in gdb_breakpoint(), its step, DR0-3). */
