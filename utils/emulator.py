@@ -384,8 +384,7 @@ class Com2Relay:
                 if self.emu in ready:
                     data = self.emu.recv(65536)
                     if not data:
-                        self.error = "the emulator closed COM2"
-                        break
+                        break              # the emulator ended
                     if client:
                         client.sendall(data)
                 if client and client in ready:
