@@ -106,7 +106,7 @@ static int element_bytes(struct vcpu *v, uint64_t lin, unsigned size, unsigned a
             p[i] = p[i - 1] + 1;
             continue;
         }
-        f->err = vcpu_linear_to_gpa(v, l, access, &gpa, &f->pf_error);
+        f->err = vcpu_access_to_gpa(v, l, access, &gpa, &f->pf_error);
         f->where = f->err == -EFAULT ? l : gpa;
         if (f->err < 0)
             return -1;

@@ -54,7 +54,7 @@ static int read_entry(struct walk *w, uint64_t gpa, unsigned bytes, uint64_t *ou
    its flags: the CPU would take an EPT violation there). */
 static void set_flags(struct walk *w, uint64_t gpa, uint64_t entry, uint64_t flags)
 {
-    if ((entry & flags) == flags)
+    if ((entry & flags) == flags || (w->access & GUEST_ACCESS_PEEK))
         return;
     uint8_t *p = vm_gpa_to_host(w->v->vm, gpa, EPT_W);
     if (p)
@@ -72,6 +72,8 @@ static int not_present(struct walk *w)
 /* The translation exists; may this access use it (SDM 4.6.1)? */
 static int check_rights(struct walk *w)
 {
+    if (w->access & GUEST_ACCESS_PEEK)
+        return 0;
     bool user = (w->access & GUEST_ACCESS_USER) != 0, write = (w->access & GUEST_ACCESS_WRITE) != 0;
     uint64_t cr0 = vmcs_readnat(GUEST_CR0), cr4 = vmcs_readnat(GUEST_CR4);
     bool ok = true;
@@ -166,7 +168,7 @@ static int walk32(struct walk *w, uint64_t cr3, uint64_t cr4, uint64_t lin)
     return leaf(w, at, e, e & 0xFFFFF000u, lin, 0xFFF);
 }
 
-int vcpu_linear_to_gpa(struct vcpu *v, uint64_t lin, unsigned access, uint64_t *gpa, uint32_t *pf_error)
+static int translate(struct vcpu *v, uint64_t lin, unsigned access, uint64_t *gpa, uint32_t *pf_error)
 {
     uint64_t cr0 = vmcs_readnat(GUEST_CR0), cr3 = vmcs_readnat(GUEST_CR3), cr4 = vmcs_readnat(GUEST_CR4);
     uint32_t ignored;
@@ -183,4 +185,14 @@ int vcpu_linear_to_gpa(struct vcpu *v, uint64_t lin, unsigned access, uint64_t *
     if (cr4 & CR4_PAE)
         return walk_pae(&w, cr3, lin);
     return walk32(&w, cr3, cr4, lin);
+}
+
+int vcpu_access_to_gpa(struct vcpu *v, uint64_t lin, unsigned access, uint64_t *gpa, uint32_t *pf_error)
+{
+    return translate(v, lin, access, gpa, pf_error);
+}
+
+int vcpu_linear_to_gpa(struct vcpu *v, uint64_t lin, uint64_t *gpa)
+{
+    return translate(v, lin, GUEST_ACCESS_PEEK, gpa, NULL);
 }

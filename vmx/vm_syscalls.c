@@ -570,4 +570,5 @@ void vm_syscalls_init(void)
             kprintf("vm: syscall %u already taken\n", calls[i].nr);
     vm_boot_syscalls_init();
     vm_platform_syscalls_init();
+    vm_break_syscalls_init();
 }

@@ -11,6 +11,7 @@ struct vcpu;
 /* What the emulated access is (the rights it needs, SDM Vol. 3A 4.6). */
 #define GUEST_ACCESS_WRITE 1u   /* a write (INS); else a read */
 #define GUEST_ACCESS_USER 2u    /* at CPL 3 */
+#define GUEST_ACCESS_PEEK 4u    /* a look from outside (a debugger): no rights, no A/D flags */
 
 /* #PF error code bits (SDM Vol. 3A 4.7). */
 #define PF_ERR_PRESENT 1u       /* 1: a protection violation; 0: not present */
@@ -24,4 +25,7 @@ struct vcpu;
    code in *pf_error (may be NULL); -ENXIO if a table entry lies in
    guest-physical memory the guest may not read, with *gpa = that entry's
    GPA. */
-int vcpu_linear_to_gpa(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf_error);
+int vcpu_access_to_gpa(struct vcpu *v, uint64_t linear, unsigned access, uint64_t *gpa, uint32_t *pf_error);
+/* The same for a look from outside the guest (gdb): presence only, the
+   guest's tables stay untouched; -EFAULT when not present. */
+int vcpu_linear_to_gpa(struct vcpu *v, uint64_t linear, uint64_t *gpa);
