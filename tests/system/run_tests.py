@@ -17,7 +17,12 @@ File format (one check per line; '#' starts a comment line):
   status ok|fail|panic|any    how the run must end (default ok): ok = powered off
                               with POWER_EXIT_OK; panic = KERNEL PANIC/EXCEPTION
   label NAME...               tags, e.g. an assignment (A2-cpuid); --label NAME
-                              runs only the groups that carry NAME
+                              runs only the groups that carry NAME; groups
+                              labelled slow run only with --label slow
+  extra DIR                   boot an image whose /extra is DIR (relative to the
+                              build directory, e.g. linux-guest from
+                              `utils/sweb guests linux`), built once in
+                              BUILD/extra-build; a missing DIR fails the group
 
   log TEXT                    TEXT appears in the console transcript
   log~ REGEX                  REGEX (Python, multiline) matches the transcript
@@ -50,6 +55,7 @@ import concurrent.futures
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -64,6 +70,7 @@ class Group:
         self.emu, self.mem, self.cmdline = "qemu", emulator.DEFAULT_MEM, None
         self.timeout, self.status = None, "ok"
         self.labels = []
+        self.extra = None
         self.checks = []      # (kind, arg, command_index or None, description)
         self.commands = []
         self.gdb_script = []  # lines of the gdb script (gdb> lines)
@@ -106,6 +113,8 @@ def parse_line(g, word, rest, line, where):
         if rest not in ("ok", "fail", "panic", "any"):
             raise SystemExit(f"{where}: status must be ok, fail, panic or any")
         g.status = rest
+    elif word == "extra":
+        g.extra = rest
     elif word == "label":
         if not rest:
             raise SystemExit(f"{where}: label NAME...")
@@ -195,11 +204,29 @@ def status_ok(g, result):
     return result.status == g.status
 
 
+_extra_lock = threading.Lock()
+
+
+def extra_build(build_dir, extra):
+    """The build directory whose image carries build_dir/extra as /extra
+    (BUILD/extra-build, configured and built on first use)."""
+    src = (Path(build_dir) / extra).resolve()
+    if not src.is_dir():
+        raise SystemExit(f"no directory {src} for /extra (for linux-guest: utils/sweb guests linux)")
+    ebdir = Path(build_dir) / "extra-build"
+    with _extra_lock:
+        emulator.configure(ebdir, extra_dir=src, unit_tests=False, quiet=True)
+        emulator.build(ebdir, quiet=True)
+    return ebdir
+
+
 def run_group(g, build_dir):
     """Boot once for group g; return (group, result, [(desc, ok, why)])."""
     timeout = g.timeout or (120 if g.emu == "bochs" else 60)
     with tempfile.TemporaryDirectory(prefix="sweb-systest-") as tmp:
         try:
+            if g.extra:
+                build_dir = extra_build(build_dir, g.extra)
             cmdline, script = g.cmdline, None
             if g.gdb_script:
                 script = Path(tmp) / "script.gdb"
@@ -250,6 +277,12 @@ def run(build_dir, jobs=2, only=None, files=None, show=False, labels=None):
     groups = [g for f in files for g in parse(f)]
     if only:
         groups = [g for g in groups if re.search(only, g.name)]
+    if not labels or "slow" not in labels:
+        slow = [g for g in groups if "slow" in g.labels]
+        if slow:
+            print(f"== system tests: {len(slow)} group(s) labelled slow left out "
+                  "(--label slow runs them)", flush=True)
+        groups = [g for g in groups if "slow" not in g.labels]
     if labels:
         groups = [g for g in groups if set(labels) & set(g.labels)]
         if not groups:
