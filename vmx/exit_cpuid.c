@@ -21,10 +21,10 @@ void exit_cpuid_adjust(struct vcpu *v, uint32_t leaf, uint32_t sub)
         }
         return;
     }
-    // SOLUTION(A2-cpuid) BEGIN: leaf 1 ECX: clear VMX and OSXSAVE (set below), set the hypervisor bit
+    // SOLUTION(V4-exits) BEGIN: leaf 1 ECX: clear VMX and OSXSAVE (set below), set the hypervisor bit
     *c &= ~(uint64_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE);
     *c |= CPUID_1_ECX_HYPERVISOR;
-    // SOLUTION(A2-cpuid) END
+    // SOLUTION(V4-exits) END
     if (!vmx.xcr0_allowed)
         *c &= ~(uint64_t)CPUID_1_ECX_XSAVE;
     if (!(vmx.xcr0_allowed & XCR0_AVX))

@@ -14,6 +14,8 @@
 /* write(gpa, len): print guest bytes through the vCPU's console line buffer. */
 static int64_t hc_write(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
+    // SOLUTION(V5-hypercalls) BEGIN: at most HC_WRITE_MAX bytes (else -EINVAL); each byte through vm_gpa_to_host (readable, else -EFAULT) to vcpu_console_putc; return len
+    // SOLUTION(V5-hypercalls) STUB: return -ENOSYS;
     if (len > HC_WRITE_MAX)
         return -EINVAL;
     for (uint64_t i = 0; i < len; i++) {
@@ -23,10 +25,14 @@ static int64_t hc_write(struct vcpu *v, uint64_t gpa, uint64_t len)
         vcpu_console_putc(v, *p);
     }
     return (int64_t)len;
+    // SOLUTION(V5-hypercalls) END
 }
 
 enum exit_action exit_vmcall(struct vcpu *v)
 {
+    // SOLUTION(V5-hypercalls) BEGIN: RAX = number, RBX/RCX = arguments: HC_EXIT stops with exit code RBX; HC_WRITE, HC_CLOCK; else -ENOSYS; result in RAX, skip the VMCALL
+    // SOLUTION(V5-hypercalls) STUB: (void)hc_write;
+    // SOLUTION(V5-hypercalls) STUB: return exit_unexpected(v);
     uint64_t nr = v->gpr[GPR_RAX], a1 = v->gpr[GPR_RBX], a2 = v->gpr[GPR_RCX];
     int64_t ret;
     switch (nr) {
@@ -47,4 +53,5 @@ enum exit_action exit_vmcall(struct vcpu *v)
     v->gpr[GPR_RAX] = (uint64_t)ret;
     exit_skip_instruction(v);
     return EXIT_RESUME;
+    // SOLUTION(V5-hypercalls) END
 }

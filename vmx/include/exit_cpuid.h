@@ -46,8 +46,8 @@ static inline uint32_t cpuid_sig_word(int i)
 static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(struct vcpu *v,
                                                                               struct vmx_trace_entry *x)
 {
-    // SOLUTION(A2-cpuid) BEGIN: RAX..RDX = host CPUID, leaf 0x40000000 = HV_SIGNATURE, adjust leaves 1/0xD
-    // SOLUTION(A2-cpuid) STUB: (void)v;
+    // SOLUTION(V4-exits) BEGIN: RAX..RDX = host CPUID, leaf 0x40000000 = HV_SIGNATURE, adjust leaves 1/0xD
+    // SOLUTION(V4-exits) STUB: (void)v;
     uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], sub = (uint32_t)v->gpr[GPR_RCX];
     uint64_t a, b, c, d;
     x->qualification = leaf;   /* the trace's qualification of a CPUID exit: the leaf */
@@ -66,7 +66,7 @@ static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(
     v->gpr[GPR_RDX] = d;
     if (__builtin_expect(leaf == 1 || leaf == CPUID_XSAVE_LEAF, 0))
         exit_cpuid_adjust(v, leaf, sub);
-    // SOLUTION(A2-cpuid) END
+    // SOLUTION(V4-exits) END
     vmcs_writenat(GUEST_RIP, x->rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));   /* exit_skip_instruction */
     return EXIT_RESUME;
 }
