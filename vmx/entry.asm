@@ -14,11 +14,10 @@
 ;   Clobbers: caller-saved registers (and CR2 on the first entry). Interrupts must be off (a VM exit
 ;   leaves RFLAGS = 2, so they are off afterwards too, SDM 27.5.3).
 ;
-; Offsets into struct vcpu come from vcpu_regs.inc, checked in vcpu.h.
+; Offsets into struct vcpu and the HOST_RSP encoding come from
+; vcpu_regs.inc, checked in vcpu.h.
 
 %include "vcpu_regs.inc"
-
-HOST_RSP_FIELD  equ 0x6C14              ; VMCS encoding of HOST_RSP
 
 section .text
 bits 64

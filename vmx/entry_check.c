@@ -128,19 +128,7 @@ static void check_fixed(struct checker *k, const char *sec, const char *what, ui
     CHECK((v & ~f1) == 0, sec, "%s 0x%lx sets fixed-0 bits 0x%lx", what, v, v & ~f1);
 }
 
-static bool pat_ok(uint64_t pat)
-{
-    for (int i = 0; i < 8; i++) {
-        unsigned t = (pat >> (8 * i)) & 0xFF;
-        if (t == 2 || t == 3 || t > 7)
-            return false;
-    }
-    return true;
-}
-
-#define EFER_LME_BIT (1ull << 8)
-#define EFER_LMA_BIT (1ull << 10)
-#define EFER_RESERVED (~((1ull << 0) | EFER_LME_BIT | EFER_LMA_BIT | (1ull << 11)))
+#define EFER_RESERVED (~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 
 static void check_host(struct checker *k)
 {
@@ -152,10 +140,10 @@ static void check_host(struct checker *k)
     CHECK(!above_maxphy(k, h->cr3), "26.2.2", "host CR3 beyond MAXPHYADDR");
     CHECK(vmx_is_canonical(h->sysenter_esp) && vmx_is_canonical(h->sysenter_eip), "26.2.2",
           "host SYSENTER_ESP/EIP must be canonical");
-    CHECK(!(c->exit & VM_EXIT_LOAD_PAT) || pat_ok(h->pat), "26.2.2", "host PAT 0x%lx has an invalid type", h->pat);
+    CHECK(!(c->exit & VM_EXIT_LOAD_PAT) || x86_pat_valid(h->pat), "26.2.2", "host PAT 0x%lx has an invalid type", h->pat);
     if (c->exit & VM_EXIT_LOAD_EFER) {
         CHECK(!(h->efer & EFER_RESERVED), "26.2.2", "host EFER reserved bits set");
-        CHECK(!!(h->efer & EFER_LMA_BIT) == host64 && !!(h->efer & EFER_LME_BIT) == host64, "26.2.2",
+        CHECK(!!(h->efer & EFER_LMA) == host64 && !!(h->efer & EFER_LME) == host64, "26.2.2",
               "host EFER.LMA/LME must equal 'host address-space size'");
     }
     const uint16_t sels[] = {h->es, h->cs, h->ss, h->ds, h->fs, h->gs, h->tr};
@@ -274,11 +262,11 @@ static void check_guest_regs(struct checker *k, bool ug, bool ia32e)
           "guest DR7 bits 63:32 must be 0");
     CHECK(vmx_is_canonical(g->sysenter_esp) && vmx_is_canonical(g->sysenter_eip), "26.3.1.1",
           "guest SYSENTER_ESP/EIP must be canonical");
-    CHECK(!(c->entry & VM_ENTRY_LOAD_PAT) || pat_ok(g->pat), "26.3.1.1", "guest PAT 0x%lx invalid", g->pat);
+    CHECK(!(c->entry & VM_ENTRY_LOAD_PAT) || x86_pat_valid(g->pat), "26.3.1.1", "guest PAT 0x%lx invalid", g->pat);
     if (c->entry & VM_ENTRY_LOAD_EFER) {
         CHECK(!(g->efer & EFER_RESERVED), "26.3.1.1", "guest EFER reserved bits set");
-        CHECK(!!(g->efer & EFER_LMA_BIT) == ia32e, "26.3.1.1", "guest EFER.LMA must equal 'IA-32e mode guest'");
-        CHECK(!(g->cr0 & CR0_PG) || !!(g->efer & EFER_LME_BIT) == ia32e, "26.3.1.1",
+        CHECK(!!(g->efer & EFER_LMA) == ia32e, "26.3.1.1", "guest EFER.LMA must equal 'IA-32e mode guest'");
+        CHECK(!(g->cr0 & CR0_PG) || !!(g->efer & EFER_LME) == ia32e, "26.3.1.1",
               "with paging, guest EFER.LME must equal 'IA-32e mode guest'");
     }
     bool cs_l = ia32e && (g->seg[SEG_CS].ar & AR_L);
@@ -289,7 +277,7 @@ static void check_guest_regs(struct checker *k, bool ug, bool ia32e)
     CHECK(!(g->rflags & RFLAGS_VM) || (!ia32e && (g->cr0 & CR0_PE)), "26.3.1.4",
           "RFLAGS.VM needs protected mode outside IA-32e");
     bool ext_inject = (c->entry_intr_info & INTR_INFO_VALID) && INTR_INFO_TYPE(c->entry_intr_info) == 0;
-    CHECK(!ext_inject || (g->rflags & (1ull << 9)), "26.3.1.4", "injecting an interrupt needs RFLAGS.IF");
+    CHECK(!ext_inject || (g->rflags & RFLAGS_IF), "26.3.1.4", "injecting an interrupt needs RFLAGS.IF");
     CHECK(vmx_is_canonical(g->gdtr_base) && vmx_is_canonical(g->idtr_base) && (g->gdtr_limit >> 16) == 0 &&
               (g->idtr_limit >> 16) == 0,
           "26.3.1.3", "GDTR/IDTR base must be canonical and limit <= 0xFFFF");
@@ -312,7 +300,7 @@ static void check_nonreg(struct checker *k)
     uint32_t ib = g->interruptibility;
     CHECK(!(ib & INTERRUPTIBILITY_RESERVED), "26.3.1.5", "interruptibility reserved bits set");
     CHECK((ib & 3) != 3, "26.3.1.5", "STI and MOV-SS blocking must not both be set");
-    CHECK(!(ib & INTERRUPTIBILITY_STI) || (g->rflags & (1ull << 9)), "26.3.1.5", "STI blocking needs RFLAGS.IF");
+    CHECK(!(ib & INTERRUPTIBILITY_STI) || (g->rflags & RFLAGS_IF), "26.3.1.5", "STI blocking needs RFLAGS.IF");
     CHECK(!(ib & 3) || g->activity == ACTIVITY_ACTIVE, "26.3.1.5", "STI/MOV-SS blocking needs activity state 0");
     CHECK((g->pending_dbg & ~0x15FFFull) == 0 && (g->pending_dbg & 0xFF0ull) == 0, "26.3.1.5",
           "pending debug exceptions reserved bits set");

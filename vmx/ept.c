@@ -191,6 +191,16 @@ int ept_unmap(struct ept *e, uint64_t gpa, uint64_t size)
     return 0;
 }
 
+int ept_split_at(struct ept *e, uint64_t gpa)
+{
+    if (!(gpa & (EPT_PAGE_2M - 1)) || gpa >= EPT_GPA_LIMIT)
+        return 0;   /* a 2 MiB boundary (or beyond the tables) cuts no leaf */
+    uint64_t *pde = find_pde(e, gpa, false);
+    if (!pde || !entry_present(*pde) || !(*pde & EPT_LARGE))
+        return 0;
+    return split_2m(e, pde);
+}
+
 int ept_protect(struct ept *e, uint64_t gpa, uint64_t size, uint64_t rights, bool *removed)
 {
     *removed = false;

@@ -4,7 +4,9 @@
  * Reasons without an entry go to exit_unexpected(), which stops the VM with
  * a dump of the guest state and the exit information, never the host.
  */
+#include "entry_failure.h"
 #include "exit.h"
+#include "exit_io.h"
 #include "kprintf.h"
 #include "vm_internal.h"
 #include "vmcs.h"

@@ -34,11 +34,11 @@ static enum exit_action write_cr0(struct vcpu *v, uint64_t val)
         return exit_inject_gp(v);
     uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
     uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
-    if ((efer & (1ull << 8)) && (val & CR0_PG)) {
-        efer |= 1ull << 10;
+    if ((efer & EFER_LME) && (val & CR0_PG)) {
+        efer |= EFER_LMA;
         entry |= VM_ENTRY_IA32E_MODE_GUEST;
     } else {
-        efer &= ~(1ull << 10);
+        efer &= ~EFER_LMA;
         entry &= ~(uint32_t)VM_ENTRY_IA32E_MODE_GUEST;
     }
     vmcs_write64(GUEST_IA32_EFER, efer);

@@ -55,8 +55,7 @@ enum exit_action exit_hlt(struct vcpu *v)
     return vcpu_stop(v, VM_STOP_HALTED, "halted");
 }
 
-#define DR6_FIXED_ONES 0xFFFF0FF0ull   /* SDM Vol. 3B 17.2.3: reserved bits read as 1 */
-#define DR6_QUAL_BITS 0x600Full        /* B0-B3, BD, BS: the #DB qualification (SDM 27.2.1) */
+#define DR6_QUAL_BITS (DR6_B0_B3 | DR6_BD | DR6_BS)   /* the #DB qualification (SDM 27.2.1) */
 
 /* Give the guest the #DB it caused, unchanged: the exit only made sure the
    host got a turn. A #DB exit leaves DR6 alone and reports its bits in the

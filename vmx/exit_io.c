@@ -14,6 +14,8 @@
  */
 #include "errno.h"
 #include "exit.h"
+#include "exit_io.h"
+#include "guest_paging.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "vm_internal.h"
@@ -162,7 +164,7 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
     /* INS always uses ES; OUTS uses DS or the override in the instruction info. */
     unsigned seg = in ? SEG_ES : (vmx.caps.basic & VMX_BASIC_INOUT_INFO) ? IO_INFO_SEGMENT(vmcs_read32(VMX_INSTRUCTION_INFO)) : SEG_DS;
     uint64_t base = vmcs_readnat(GUEST_SEG_BASE(seg));
-    int64_t step = (vmcs_readnat(GUEST_RFLAGS) & (1ull << 10)) ? -(int64_t)size : (int64_t)size;  /* DF */
+    int64_t step = (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_DF) ? -(int64_t)size : (int64_t)size;
     uint64_t count = rep ? (v->gpr[GPR_RCX] & amask) : 1;
     for (unsigned n = 0; count && n < REP_MAX_PER_EXIT; n++) {
         uint64_t off = v->gpr[idx] & amask, where = 0;

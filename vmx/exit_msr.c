@@ -14,12 +14,8 @@
 #include "exit.h"
 #include "x86.h"
 
-#define MSR_TSC 0x10
-#define MSR_APIC_BASE 0x1B
-#define MSR_MISC_ENABLE 0x1A0
-#define MSR_CSTAR 0xC0000083
 #define APIC_BASE_DEFAULT 0xFEE00100ull   /* base 0xFEE00000, BSP bit 8, enable bit 11 clear */
-#define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11))   /* SCE, LME, NXE */
+#define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 
 /* Syscall MSRs the guest may set; kept here, never loaded (see header). */
 struct shadow_msr {
@@ -35,16 +31,6 @@ static uint64_t *shadow_slot(struct vcpu *v, uint32_t msr)
         if (shadow_msrs[i].msr == msr)
             return &v->shadow_msr[shadow_msrs[i].slot];
     return NULL;
-}
-
-static bool pat_valid(uint64_t pat)
-{
-    for (int i = 0; i < 8; i++) {
-        unsigned t = (pat >> (8 * i)) & 0xFF;
-        if (t == 2 || t == 3 || t > 7)
-            return false;
-    }
-    return true;
 }
 
 /* Natural-width VMCS field holding MSR msr for the guest, or 0. */
@@ -103,17 +89,17 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_MISC_ENABLE:
         return true;
     case MSR_PAT:
-        return pat_valid(val) && vmcs_write64(GUEST_IA32_PAT, val) == 0;
+        return x86_pat_valid(val) && vmcs_write64(GUEST_IA32_PAT, val) == 0;
     case MSR_SYSENTER_CS:
         return vmcs_write32(GUEST_SYSENTER_CS, val) == 0;
     case MSR_EFER: {
         uint64_t old = vmcs_read64(GUEST_IA32_EFER);
-        if (val & ~(EFER_WRITABLE | (1ull << 10)))
+        if (val & ~(EFER_WRITABLE | EFER_LMA))
             return false;
         /* LMA is the CPU's to set; LME may not change while paging is on. */
-        if (((val ^ old) & (1ull << 8)) && (vmcs_readnat(GUEST_CR0) & CR0_PG))
+        if (((val ^ old) & EFER_LME) && (vmcs_readnat(GUEST_CR0) & CR0_PG))
             return false;
-        return vmcs_write64(GUEST_IA32_EFER, (val & EFER_WRITABLE) | (old & (1ull << 10))) == 0;
+        return vmcs_write64(GUEST_IA32_EFER, (val & EFER_WRITABLE) | (old & EFER_LMA)) == 0;
     }
     default:
         return false;

@@ -5,6 +5,7 @@
  */
 #include "errno.h"
 #include "exit.h"
+#include "exit_io.h"
 #include "hypercall.h"
 #include "timer.h"
 #include "vm_internal.h"

@@ -1,142 +1,25 @@
 /*
- * XSETBV exits (unconditional, SDM Vol. 3C 25.1.2) and keeping the guest's
- * XCR0 and extended state apart from the host's (the scheme is in xcr0.h).
- *
- * The host kernel runs with CR4.OSXSAVE = 0; XSETBV, XGETBV, XSAVE and
- * XRSTOR need it set (else #UD, SDM Vol. 1 13.3), so each helper here turns
- * it on around the instruction and restores CR4. The VMCS keeps the host's
- * CR4 (HOST_CR4 without OSXSAVE) for every VM exit.
- * vCPU thread (boot for xcr0_detect), interrupts off.
+ * XSETBV exits (unconditional, SDM Vol. 3C 25.1.2): check the value, then
+ * xcr0.c makes it the guest's XCR0 (the scheme is in xcr0.h).
+ * vCPU thread, interrupts off.
  */
 #include "exit.h"
-#include "kstring.h"
-#include "paging.h"
-#include "pmm.h"
 #include "vmcs.h"
 #include "vmx.h"
-#include "x86.h"
 #include "xcr0.h"
-
-#define CPUID_1_ECX_XSAVE_BIT (1u << 26)   /* CPUID.01H:ECX.XSAVE */
-#define CPUID_XSAVE_LEAF 0xD               /* sub-leaf 0: EDX:EAX = XCR0 bits supported */
-
-/* Set CR4.OSXSAVE if it is clear; returns the CR4 to restore. */
-static uint64_t osxsave_on(void)
-{
-    uint64_t cr4 = read_cr4();
-    if (!(cr4 & CR4_OSXSAVE))
-        write_cr4(cr4 | CR4_OSXSAVE);
-    return cr4;
-}
-
-static void osxsave_restore(uint64_t cr4)
-{
-    if (!(cr4 & CR4_OSXSAVE))
-        write_cr4(cr4);
-}
-
-static inline void xsetbv0(uint64_t v)
-{
-    __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
-}
-
-static inline uint64_t xgetbv0(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (uint64_t)hi << 32 | lo;
-}
-
-/* XSAVE / XRSTOR of the components in mask (RFBM = XCR0 & mask, SDM Vol. 1
-   13.7/13.8) to/from a 64-byte aligned standard-format area. */
-static inline void xsave_mask(void *area, uint64_t mask)
-{
-    __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
-}
-
-static inline void xrstor_mask(const void *area, uint64_t mask)
-{
-    __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
-}
-
-void xcr0_detect(void)
-{
-    uint32_t a, b, c, d;
-    cpuid(1, 0, &a, &b, &c, &d);
-    vmx.xcr0_allowed = 0;
-    vmx.host_xcr0 = XCR0_X87;
-    if (!(c & CPUID_1_ECX_XSAVE_BIT))
-        return;                          /* XSETBV is #UD everywhere */
-    cpuid(CPUID_XSAVE_LEAF, 0, &a, &b, &c, &d);
-    vmx.xcr0_allowed = ((uint64_t)d << 32 | a) & XCR0_GUEST_MANAGED;
-    vmx.host_xcr0 = xcr0_read();
-}
-
-void xcr0_load(uint64_t value)
-{
-    uint64_t cr4 = osxsave_on();
-    xsetbv0(value);
-    osxsave_restore(cr4);
-}
-
-uint64_t xcr0_read(void)
-{
-    uint64_t cr4 = osxsave_on();
-    uint64_t v = xgetbv0();
-    osxsave_restore(cr4);
-    return v;
-}
-
-/* The components beyond x87/SSE: those the kernel's FXSAVE on a thread
-   switch does not cover. */
-static uint64_t extended(uint64_t xcr0)
-{
-    return xcr0 & ~(XCR0_X87 | XCR0_SSE);
-}
-
-void xcr0_leave_guest(struct vcpu *v)
-{
-    if (v->xcr0 == vmx.host_xcr0)
-        return;
-    uint64_t cr4 = osxsave_on();
-    if (extended(v->xcr0))
-        xsave_mask(phys_to_virt(v->xsave_area), extended(v->xcr0));
-    xsetbv0(vmx.host_xcr0);
-    osxsave_restore(cr4);
-}
-
-void xcr0_enter_guest(struct vcpu *v)
-{
-    if (v->xcr0 == vmx.host_xcr0)
-        return;
-    uint64_t cr4 = osxsave_on();
-    xsetbv0(v->xcr0);
-    if (extended(v->xcr0))
-        xrstor_mask(phys_to_virt(v->xsave_area), extended(v->xcr0));
-    osxsave_restore(cr4);
-}
 
 /* XSETBV: ECX = register (only XCR0 exists for XSETBV), EDX:EAX = value.
    #GP(0) for another register, CPL > 0 or a value the host CPU would
    refuse (SDM Vol. 2C XSETBV); otherwise the value is loaded at once and
-   stays loaded for the guest. Components the guest enables start from the
-   vCPU's own save area (zeroed: their initial state, SDM Vol. 1 13.8.1),
-   never from what another guest left in the registers. */
+   stays loaded for the guest. */
 enum exit_action exit_xsetbv(struct vcpu *v)
 {
     uint64_t value = v->gpr[GPR_RDX] << 32 | (uint32_t)v->gpr[GPR_RAX];
     unsigned cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;   /* SS.DPL (SDM Vol. 3A 5.5) */
     if ((uint32_t)v->gpr[GPR_RCX] != 0 || cpl != 0 || !xcr0_valid(value, vmx.xcr0_allowed))
         return exit_inject_gp(v);
-    if (value != vmx.host_xcr0 && !v->xsave_area && !(v->xsave_area = pmm_alloc_page()))
+    if (xcr0_set_guest(v, value) < 0)
         return vcpu_stop(v, VM_STOP_ERROR, "no memory for the guest's XSAVE area");
-    uint64_t enabled = extended(value & ~v->xcr0);
-    v->xcr0 = value;
-    uint64_t cr4 = osxsave_on();
-    xsetbv0(value);
-    if (enabled)
-        xrstor_mask(phys_to_virt(v->xsave_area), enabled);
-    osxsave_restore(cr4);
     exit_skip_instruction(v);
     return EXIT_RESUME;
 }

@@ -6,7 +6,7 @@
  */
 #include "guest_image.h"
 #include "errno.h"
-#include "uapi/vm.h"
+#include "uapi/vm_abi.h"
 
 #define ELF_CLASS32 1
 #define ELF_CLASS64 2

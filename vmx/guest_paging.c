@@ -8,6 +8,7 @@
  */
 #include "errno.h"
 #include "exit.h"
+#include "guest_paging.h"
 #include "kstring.h"
 #include "vm_internal.h"
 #include "vmx.h"
@@ -16,7 +17,6 @@
 #define PTE_P 1ull
 #define PTE_PS 0x80ull
 #define ADDR_52 0x000FFFFFFFFFF000ull
-#define CR4_PSE (1ull << 4)
 
 struct walk {
     struct vcpu *v;

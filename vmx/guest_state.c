@@ -76,7 +76,7 @@ static void long64_mode(struct vmx_guest_state *g, const struct vmx_caps *c, uin
     g->cr0 = fixed_cr0(c, CR0_PE | CR0_PG | CR0_NE | CR0_ET);
     g->cr4 = fixed_cr4(c, CR4_PAE);
     g->cr3 = cr3;
-    g->efer = (1ull << 8) | (1ull << 10);   /* LME | LMA */
+    g->efer = EFER_LME | EFER_LMA;
     g->seg[SEG_CS] = seg(0x08, 0, 0xFFFFFFFF, AR_G | AR_L | AR_P | AR_S | AR_CODE_RX_ACCESSED);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS)

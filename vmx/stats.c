@@ -9,13 +9,13 @@
 void vmx_stats_reset(struct vmx_stats *s)
 {
     memset(s, 0, sizeof(*s));
-    for (size_t i = 0; i < EXIT_REASON_MAX; i++)
+    for (size_t i = 0; i < VMX_STATS_SLOTS; i++)
         s->exits[i].min_cycles = UINT64_MAX;
 }
 
 void vmx_stats_add(struct vmx_stats *dst, const struct vmx_stats *src)
 {
-    for (size_t i = 0; i < EXIT_REASON_MAX; i++) {
+    for (size_t i = 0; i < VMX_STATS_SLOTS; i++) {
         struct vmx_exit_stat *d = &dst->exits[i];
         const struct vmx_exit_stat *s = &src->exits[i];
         d->count += s->count;
@@ -33,23 +33,23 @@ void vmx_stats_derive(struct vmx_stats *s)
 {
     s->entries = vmx_stats_total_exits(s);
     s->host_cycles = 0;
-    for (size_t i = 0; i < EXIT_REASON_MAX; i++)
+    for (size_t i = 0; i < VMX_STATS_SLOTS; i++)
         s->host_cycles += s->exits[i].total_cycles;
 }
 
 uint64_t vmx_stats_total_exits(const struct vmx_stats *s)
 {
     uint64_t n = 0;
-    for (size_t i = 0; i < EXIT_REASON_MAX; i++)
+    for (size_t i = 0; i < VMX_STATS_SLOTS; i++)
         n += s->exits[i].count;
     return n;
 }
 
 void vmx_stats_print(const struct vmx_stats *s, const char *title)
 {
-    uint8_t order[EXIT_REASON_MAX];
+    uint8_t order[VMX_STATS_SLOTS];
     size_t n = 0;
-    for (size_t i = 0; i < EXIT_REASON_MAX; i++)
+    for (size_t i = 0; i < VMX_STATS_SLOTS; i++)
         if (s->exits[i].count)
             order[n++] = (uint8_t)i;
     for (size_t i = 1; i < n; i++)   /* insertion sort by count, descending */

@@ -7,8 +7,10 @@
  * taken and the scheduler may switch to another thread (the switch-in hook
  * makes this vCPU's VMCS current again when it comes back).
  */
+#include "entry_failure.h"
 #include "errno.h"
 #include "exit.h"
+#include "exit_io.h"
 #include "exit_cpuid.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -43,7 +45,7 @@ void vcpu_switch_in(void *vcpu)
 uint64_t vcpu_time_used(const struct vcpu *v)
 {
     uint64_t used = v->stats.guest_cycles;
-    for (unsigned i = 0; i < EXIT_REASON_MAX; i++)
+    for (unsigned i = 0; i < VMX_STATS_SLOTS; i++)
         used += v->stats.exits[i].total_cycles;
     return used;
 }
@@ -93,27 +95,12 @@ static void build_state(struct vcpu *v, struct vmx_entry_state *s)
     const struct vm_vcpu_params *p = &v->params;
     build_controls(v, &s->ctl);
     vmx_host_state_capture(&s->host);
-    s->host_ia32e = (s->host.efer & (1ull << 10)) != 0;
+    s->host_ia32e = (s->host.efer & EFER_LMA) != 0;
     vmx_guest_state_init(&s->guest, &vmx.caps, p->mode, p->entry, p->rsp, p->cr3, p->gdtr_base, p->gdtr_limit,
                          &s->ctl.entry);
     s->ctl.cr0_shadow = s->guest.cr0 & ~(p->mode == VMX_MODE_LONG64 ? 0 : CR0_NE);
     s->ctl.cr4_shadow = s->guest.cr4 & ~CR4_VMXE;
     s->guest.preemption_timer = vcpu_preemption_timer_value(v);
-}
-
-/* Print the software entry check's findings; returns the number of broken rules. */
-static int run_entry_check(struct vcpu *v, char *first, size_t size)
-{
-    struct vmx_entry_state s;
-    struct entry_check_result r;
-    vmcs_read_state(&s);
-    s.host_ia32e = (s.host.efer & (1ull << 10)) != 0;
-    int n = vmx_entry_check(&s, &vmx.caps, &r);
-    for (int i = 0; i < n && i < ENTRY_CHECK_MAX_MSGS; i++)
-        kprintf("[vm%d] vcpu %d entry check: %s\n", vm_id(v->vm), v->index, r.msg[i]);
-    if (n && first)
-        strlcpy(first, r.msg[0], size);
-    return n;
 }
 
 /* Write the VMCS for the first entry and check it (SDM 26.2/26.3) in software. */
@@ -133,40 +120,9 @@ static int setup_vmcs(struct vcpu *v)
     if (vmcs_write_state(&s) < 0)
         return vcpu_stop(v, VM_STOP_ERROR, "VMWRITE of the initial state failed"), -EIO;
     char why[ENTRY_CHECK_MSG_LEN];
-    if (run_entry_check(v, why, sizeof(why)))
+    if (entry_failure_check_vmcs(v, why, sizeof(why)))
         return vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: %s", why), -EINVAL;
     return 0;
-}
-
-/* VMLAUNCH/VMRESUME itself failed (nothing ran): decode and stop. */
-static void entry_instruction_failed(struct vcpu *v, int rc)
-{
-    v->stats.failed_entries++;
-    if (rc == VMX_ENTER_FAIL_INVALID) {
-        vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: VMfailInvalid (no current VMCS)");
-        return;
-    }
-    uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);
-    char why[ENTRY_CHECK_MSG_LEN] = "no rule of the software check names it";
-    run_entry_check(v, why, sizeof(why));
-    vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: %s (%s)", vmx_insn_error_name(err), why);
-}
-
-/* Exit reason with bit 31: the entry failed on guest state or MSR loading (SDM 26.7). */
-enum exit_action exit_entry_failed(struct vcpu *v)
-{
-    static const char *const quals[] = {"", "", " (PDPTE load)", " (NMI injection blocked)", " (VMCS link pointer)"};
-    uint32_t basic = EXIT_REASON_BASIC(v->exit->reason);
-    uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
-    v->launched = 0;   /* a failed VMLAUNCH leaves the VMCS clear */
-    v->stats.failed_entries++;
-    char why[ENTRY_CHECK_MSG_LEN] = "no rule of the software check names it";
-    run_entry_check(v, why, sizeof(why));
-    if (basic == EXIT_REASON_INVALID_STATE)
-        return vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: invalid guest state%s (%s)",
-                         q < ARRAY_SIZE(quals) ? quals[q] : "", why);
-    return vcpu_stop(v, VM_STOP_ENTRY_FAILED, "entry failed: %s (qualification 0x%lx)",
-                     vmx_exit_reason_name(basic), q);
 }
 
 /* Account one exit (the hot path, so only what cannot be derived later):
@@ -177,7 +133,7 @@ static inline void account_exit(struct vcpu *v, struct vmx_trace_entry *x, uint3
 {
     uint32_t basic = EXIT_REASON_BASIC(reason);
     uint64_t cycles = t_done - t_exit;
-    struct vmx_exit_stat *st = &v->stats.exits[basic < EXIT_REASON_MAX ? basic : 0];
+    struct vmx_exit_stat *st = &v->stats.exits[vmx_stats_slot(basic)];
     st->count++;
     st->total_cycles += cycles;
     if (cycles < st->min_cycles)
@@ -191,6 +147,22 @@ static inline void account_exit(struct vcpu *v, struct vmx_trace_entry *x, uint3
     v->trace.next++;   /* the slot becomes part of the readable trace */
 }
 
+/* Start the trace slot of the exit that just happened (reason, RIP) and
+   make it v->exit, for the handlers and for gdb (vmx-vcpu). The slot and the
+   reason are returned as locals so the compiler keeps them in registers:
+   every instruction here is a TSC tick in Bochs. */
+static inline __attribute__((always_inline)) struct vmx_trace_entry *exit_begin(struct vcpu *v, uint32_t *reason)
+{
+    struct vmx_trace_entry *x = &v->trace.ring[v->trace.next % VMX_TRACE_SIZE];
+    __asm__("" : "+r"(x));   /* x stays in a register: GCC would rebuild it from the index at each use */
+    *reason = vmcs_read32(VM_EXIT_REASON);
+    x->reason = *reason;
+    x->rip = vmcs_readnat(GUEST_RIP);
+    x->gpa = 0;   /* EPT handlers store theirs */
+    v->exit = x;
+    return x;
+}
+
 /* Let pending host interrupts in (SDM 25.2: with "acknowledge interrupt on
    exit" = 0 the interrupt stays pending until IF = 1). sti's one-instruction
    shadow needs the nop. */
@@ -199,9 +171,36 @@ static inline void interrupt_window(void)
     __asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
-/* The hot loop. A stop request from another thread can only arrive while
-   this thread is switched out, which happens only in the interrupt window
-   (one CPU, interrupts off otherwise), so it is checked there. */
+/* The slow path of the loop, after an exit whose handler did not say
+   RESUME or at the end of a time slice: let the host take its interrupts
+   (other threads, perhaps other guests' vCPUs, may run meanwhile, so the
+   guest's CR2 and XCR0 are put aside), then see whether the vCPU was
+   killed or used up its time. A stop request from another thread can only
+   arrive while this thread is switched out, which happens only in the
+   interrupt window (one CPU, interrupts off otherwise), so it is checked
+   here. Returns false when the vCPU stops. */
+static bool run_loop_slow_path(struct vcpu *v, enum exit_action a)
+{
+    if (a == EXIT_STOP)
+        return false;
+    v->cr2 = read_cr2();   /* other threads may page-fault */
+    xcr0_leave_guest(v);   /* ... or be vCPUs of other guests */
+    interrupt_window();
+    xcr0_enter_guest(v);
+    write_cr2(v->cr2);
+    if (v->stop_request) {
+        vcpu_stop(v, VM_STOP_KILLED, "killed");
+        return false;
+    }
+    if (vcpu_time_is_up(v)) {   /* host time counts too (vcpu.h) */
+        vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
+        return false;
+    }
+    return true;
+}
+
+/* The hot loop: enter, read the exit, handle it, account it; everything
+   else is in run_loop_slow_path. */
 static void run_loop(struct vcpu *v)
 {
     uint64_t t_entry = rdtsc();
@@ -222,41 +221,19 @@ static void run_loop(struct vcpu *v)
         int rc = vmx_enter(v);
         uint64_t t_exit = rdtsc();
         if (__builtin_expect(rc != VMX_ENTER_EXITED, 0)) {
-            entry_instruction_failed(v, rc);
+            entry_failure_instruction(v, rc);
             return;
         }
-        struct vmx_trace_entry *x = &v->trace.ring[v->trace.next % VMX_TRACE_SIZE];
-        __asm__("" : "+r"(x));   /* x stays in a register: GCC would rebuild it from the index at each use */
-        uint32_t reason = vmcs_read32(VM_EXIT_REASON);
-        x->reason = reason;
-        x->rip = vmcs_readnat(GUEST_RIP);
-        x->gpa = 0;
-        v->exit = x;   /* for the handlers, and for gdb (vmx-vcpu) */
-        /* Fast path for the hottest exit, the same handler as the table's; it
-           stores the leaf as the qualification (exit_dispatch zeroes it for
-           the others). x and reason are passed on as locals so the compiler
-           keeps them in registers: every instruction here is a TSC tick in
-           Bochs. */
+        uint32_t reason;
+        struct vmx_trace_entry *x = exit_begin(v, &reason);
+        /* CPUID, the hottest exit, calls the table's handler directly. */
         enum exit_action a = reason == vmx.fast_path_reason ? exit_cpuid_inline(v, x) : exit_dispatch(v);
         uint64_t t_done = rdtsc();
         account_exit(v, x, reason, t_entry, t_exit, t_done);
         t_entry = t_done;
         if (__builtin_expect(a != EXIT_RESUME || t_done >= slice_end, 0)) {
-            if (a == EXIT_STOP)
+            if (!run_loop_slow_path(v, a))
                 return;
-            v->cr2 = read_cr2();   /* other threads may page-fault */
-            xcr0_leave_guest(v);   /* ... or be vCPUs of other guests */
-            interrupt_window();
-            xcr0_enter_guest(v);
-            write_cr2(v->cr2);
-            if (v->stop_request) {
-                vcpu_stop(v, VM_STOP_KILLED, "killed");
-                return;
-            }
-            if (vcpu_time_is_up(v)) {   /* host time counts too (exit.h) */
-                vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
-                return;
-            }
             t_entry = rdtsc();
             slice_end = t_entry + slice;
         }

@@ -83,31 +83,18 @@ static void *pager_to_virt(void *ctx, uint64_t phys)
 }
 static const struct ept_pager kernel_pager = {pager_alloc, pager_free, pager_to_virt, NULL};
 
-int vm_create(struct vm **out)
+/* A free registry slot, or -1; under registry_mutex. */
+static int free_slot(void)
 {
-    *out = NULL;
-    if (!vmx_available())
-        return -ENODEV;
-    mutex_lock(&registry_mutex);
-    int err = vmx_ready(), slot = -1;
-    for (int i = 0; !err && i < VM_MAX_VMS && slot < 0; i++)
+    for (int i = 0; i < VM_MAX_VMS; i++)
         if (!registry[i])
-            slot = i;
-    if (!err && slot < 0)
-        err = -E2BIG;                            /* VM_MAX_VMS alive at once */
-    if (!err && next_id == INT32_MAX)
-        err = -E2BIG;                            /* 2^31 VMs in one boot: no ids left */
-    struct vm *vm = err ? NULL : kzalloc(sizeof(*vm));
-    if (!err && !vm)
-        err = -ENOMEM;
-    if (!err && ept_init(&vm->ept, &kernel_pager, (vmx.caps.ept_vpid & EPT_CAP_2M) != 0) < 0) {
-        kfree(vm);
-        err = -ENOMEM;
-    }
-    if (err) {
-        mutex_unlock(&registry_mutex);
-        return err;
-    }
+            return i;
+    return -1;
+}
+
+/* The fields of a fresh VM that are not zero. */
+static void vm_init_fields(struct vm *vm)
+{
     vm->id = next_id++;
     vm->refs = 1;
     vm->registered = true;
@@ -115,10 +102,35 @@ int vm_create(struct vm **out)
     mutex_init(&vm->lock, "vm");
     vm->stop_lock = (struct spinlock)SPINLOCK_INIT("vm stop");
     vm->stopped_wq = (struct waitqueue)WAITQUEUE_INIT;
+}
+
+int vm_create(struct vm **out)
+{
+    *out = NULL;
+    if (!vmx_available())
+        return -ENODEV;
+    struct vm *vm = NULL;
+    mutex_lock(&registry_mutex);
+    int slot = free_slot();
+    int err = vmx_ready();
+    if (err)
+        goto out;
+    err = -E2BIG;                  /* VM_MAX_VMS alive, or 2^31 VMs in one boot: no ids left */
+    if (slot < 0 || next_id == INT32_MAX)
+        goto out;
+    err = -ENOMEM;
+    vm = kzalloc(sizeof(*vm));
+    if (!vm || ept_init(&vm->ept, &kernel_pager, (vmx.caps.ept_vpid & EPT_CAP_2M) != 0) < 0)
+        goto out;
+    vm_init_fields(vm);
     registry[slot] = vm;
-    mutex_unlock(&registry_mutex);
     *out = vm;
-    return 0;
+    err = 0;
+out:
+    if (err)
+        kfree(vm);
+    mutex_unlock(&registry_mutex);
+    return err;
 }
 
 int vm_id(const struct vm *vm) { return vm->id; }
@@ -168,78 +180,108 @@ int vm_list(int *ids, int max)
     return n;
 }
 
+/* A mode the core can start, with an entry point and CR3 that fit it. */
+static bool vcpu_params_ok(const struct vm_vcpu_params *p)
+{
+    if ((unsigned)p->mode > VMX_MODE_LONG64)
+        return false;
+    if (p->mode == VMX_MODE_LONG64)
+        return p->cr3 != 0;
+    return p->entry <= (p->mode == VMX_MODE_REAL ? 0xFFFFull : 0xFFFFFFFFull);
+}
+
+/* A VPID for a new vCPU. VPIDs are global; reuse after wrap-around is safe
+   because every vCPU's setup flushes its VPID (INVVPID). */
+static uint16_t take_vpid(void)
+{
+    spin_lock(&ref_lock);
+    uint16_t vpid = next_vpid;
+    next_vpid = next_vpid == 0xFFFF ? 1 : next_vpid + 1;
+    spin_unlock(&ref_lock);
+    return vpid;
+}
+
 int vm_vcpu_create(struct vm *vm, const struct vm_vcpu_params *p)
 {
-    if ((unsigned)p->mode > VMX_MODE_LONG64 || (p->mode == VMX_MODE_LONG64 && !p->cr3) ||
-        (p->mode != VMX_MODE_LONG64 && p->entry > 0xFFFFFFFFull) || (p->mode == VMX_MODE_REAL && p->entry > 0xFFFF))
+    if (!vcpu_params_ok(p))
         return -EINVAL;
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = vm->state != VM_STATE_CREATED ? -EBUSY : vm->nvcpus == VM_MAX_VCPUS ? -E2BIG : 0;
-    struct vcpu *v = err ? NULL : kzalloc(sizeof(*v));
-    if (!err && !v)
-        err = -ENOMEM;
-    if (!err && !(v->vmcs = vmcs_alloc())) {
-        kfree(v);
-        err = -ENOMEM;
-    }
-    if (err) {
-        mutex_unlock(&vm->lock);
-        return err;
-    }
+    struct vcpu *v = NULL;
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = -EBUSY;
+    if (vm->state != VM_STATE_CREATED)
+        goto out;
+    err = -E2BIG;
+    if (vm->nvcpus == VM_MAX_VCPUS)
+        goto out;
+    err = -ENOMEM;
+    v = kzalloc(sizeof(*v));
+    if (!v || !(v->vmcs = vmcs_alloc()))
+        goto out;
     v->vm = vm;
     v->index = vm->nvcpus;
     v->params = *p;
-    spin_lock(&ref_lock);   /* VPIDs are global; reuse is safe (INVVPID at setup) */
-    v->vpid = next_vpid;
-    next_vpid = next_vpid == 0xFFFF ? 1 : next_vpid + 1;
-    spin_unlock(&ref_lock);
+    v->vpid = take_vpid();
     vmx_stats_reset(&v->stats);
     vm->vcpus[vm->nvcpus++] = v;
-    mutex_unlock(&vm->lock);
-    return v->index;
-}
-
-int vm_set_time_limit(struct vm *vm, uint64_t ms)
-{
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = vm->state != VM_STATE_CREATED ? -EBUSY : 0;
-    if (!err)
-        vm->time_limit_ms = ms;
+    err = v->index;
+out:
+    if (err < 0)
+        kfree(v);
     mutex_unlock(&vm->lock);
     return err;
 }
 
+int vm_set_time_limit(struct vm *vm, uint64_t ms)
+{
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = -EBUSY;
+    if (vm->state != VM_STATE_CREATED)
+        goto out;
+    vm->time_limit_ms = ms;
+    err = 0;
+out:
+    mutex_unlock(&vm->lock);
+    return err;
+}
+
+/* Start the thread of vCPU v; a vCPU whose thread cannot be created stops
+   the VM (the ones already started see the stop request at their next exit). */
+static void start_vcpu(struct vm *vm, struct vcpu *v, uint64_t budget)
+{
+    char name[24];
+    ksnprintf(name, sizeof(name), "vm%d.vcpu%d", vm->id, v->index);
+    v->time_budget = budget;
+    v->thread = thread_create(name, vcpu_thread_main, v);
+    if (v->thread)
+        return;
+    v->stop_kind = VM_STOP_ERROR;
+    strlcpy(v->stop_text, "cannot create the vCPU thread", sizeof(v->stop_text));
+    vm_record_stop(vm, VM_STOP_ERROR, 0, v->stop_text);
+    vm_vcpu_stopped(vm, v);
+}
+
 int vm_start(struct vm *vm)
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = vm->state != VM_STATE_CREATED ? -EBUSY : vm->nvcpus == 0 ? -EINVAL : 0;
-    if (err) {
-        mutex_unlock(&vm->lock);
-        return err;
-    }
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = vm->state != VM_STATE_CREATED ? -EBUSY : vm->nvcpus == 0 ? -EINVAL : 0;
+    if (err)
+        goto out;
     uint64_t budget = vm->time_limit_ms ? vm->time_limit_ms * (vmx.tsc_hz / 1000) : 0;
     spin_lock(&vm->stop_lock);
     vm->running_vcpus = vm->nvcpus;
     vm->state = VM_STATE_RUNNING;
     spin_unlock(&vm->stop_lock);
-    for (int i = 0; i < vm->nvcpus; i++) {
-        struct vcpu *v = vm->vcpus[i];
-        char name[24];
-        ksnprintf(name, sizeof(name), "vm%d.vcpu%d", vm->id, i);
-        v->time_budget = budget;
-        v->thread = thread_create(name, vcpu_thread_main, v);
-        if (!v->thread) {   /* the ones started are stopped by the kill below */
-            v->stop_kind = VM_STOP_ERROR;
-            strlcpy(v->stop_text, "cannot create the vCPU thread", sizeof(v->stop_text));
-            vm_record_stop(vm, VM_STOP_ERROR, 0, v->stop_text);
-            vm_vcpu_stopped(vm, v);
-        }
-    }
+    for (int i = 0; i < vm->nvcpus; i++)
+        start_vcpu(vm, vm->vcpus[i], budget);
+out:
     mutex_unlock(&vm->lock);
-    return 0;
+    return err;
 }
 
 void vm_record_stop(struct vm *vm, enum vm_stop_kind kind, int64_t code, const char *text)
@@ -301,39 +343,59 @@ int vm_wait(struct vm *vm, uint64_t timeout_ms)
     return err;
 }
 
-int vm_destroy(struct vm *vm)
+/* Free the vCPUs of a VM whose threads have ended, keeping their statistics
+   in the system-wide totals; under registry_mutex. */
+static void free_vcpus(struct vm *vm)
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    vm_kill(vm);
-    if (vm->state == VM_STATE_RUNNING)
-        vm_wait(vm, 0);
     for (int i = 0; i < vm->nvcpus; i++) {
         struct vcpu *v = vm->vcpus[i];
-        if (v->thread)
-            thread_join(v->thread);
         vmcs_free(v->vmcs);
-    }
-    mutex_lock(&registry_mutex);
-    for (int i = 0; i < vm->nvcpus; i++) {
-        vmx_stats_add(&retired_stats, &vm->vcpus[i]->stats);
-        if (vm->vcpus[i]->xsave_area)
-            pmm_free_page(vm->vcpus[i]->xsave_area);
-        kfree(vm->vcpus[i]);
+        vmx_stats_add(&retired_stats, &v->stats);
+        if (v->xsave_area)
+            pmm_free_page(v->xsave_area);
+        kfree(v);
         vm->vcpus[i] = NULL;
     }
     vm->nvcpus = 0;
-    vm_free_memory(vm);
+}
+
+/* Take vm out of the registry: lookups fail and vm_lock_checked says
+   -ESRCH from now on; under registry_mutex. */
+static void unregister(struct vm *vm)
+{
     spin_lock(&ref_lock);
     for (int i = 0; i < VM_MAX_VMS; i++)
         if (registry[i] == vm)
             registry[i] = NULL;
     vm->registered = false;
     spin_unlock(&ref_lock);
+}
+
+/* Stop the vCPUs of vm and free everything it holds; vm->lock held. */
+static void destroy_locked(struct vm *vm)
+{
+    vm_kill(vm);
+    if (vm->state == VM_STATE_RUNNING)
+        vm_wait(vm, 0);
+    for (int i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i]->thread)
+            thread_join(vm->vcpus[i]->thread);
+    mutex_lock(&registry_mutex);
+    free_vcpus(vm);
+    vm_free_memory(vm);
+    unregister(vm);
     mutex_unlock(&registry_mutex);
+}
+
+int vm_destroy(struct vm *vm)
+{
+    int err = vm_lock_checked(vm);
+    if (!err)
+        destroy_locked(vm);
     mutex_unlock(&vm->lock);
-    vm_put(vm);
-    return 0;
+    if (!err)
+        vm_put(vm);   /* the creator's reference: the struct goes with the last one */
+    return err;
 }
 
 void vm_get_info(struct vm *vm, struct vm_info *info)
@@ -357,46 +419,68 @@ void vm_get_stats(struct vm *vm, struct vmx_stats *out)
 {
     vmx_stats_reset(out);
     if (vm) {
-        if (vm_lock_live(vm) < 0)
-            return;
-        for (int i = 0; i < vm->nvcpus; i++)
-            vmx_stats_add(out, &vm->vcpus[i]->stats);
+        if (!vm_lock_checked(vm))
+            for (int i = 0; i < vm->nvcpus; i++)
+                vmx_stats_add(out, &vm->vcpus[i]->stats);
         mutex_unlock(&vm->lock);
-        vmx_stats_derive(out);
-        return;
+    } else {
+        mutex_lock(&registry_mutex);
+        if (retired_init)
+            vmx_stats_add(out, &retired_stats);
+        for (int i = 0; i < VM_MAX_VMS; i++)
+            for (int j = 0; registry[i] && j < registry[i]->nvcpus; j++)
+                vmx_stats_add(out, &registry[i]->vcpus[j]->stats);
+        mutex_unlock(&registry_mutex);
     }
-    mutex_lock(&registry_mutex);
-    if (retired_init)
-        vmx_stats_add(out, &retired_stats);
-    for (int i = 0; i < VM_MAX_VMS; i++)
-        for (int j = 0; registry[i] && j < registry[i]->nvcpus; j++)
-            vmx_stats_add(out, &registry[i]->vcpus[j]->stats);
-    mutex_unlock(&registry_mutex);
     vmx_stats_derive(out);
 }
 
 int vm_get_trace(struct vm *vm, int vcpu, struct vmx_trace_entry *out, size_t max)
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int n = -EINVAL;
-    if (vcpu >= 0 && vcpu < vm->nvcpus) {
-        n = (int)vmx_trace_copy(&vm->vcpus[vcpu]->trace, out, max);
-        for (int i = 0; i < n; i++)
-            out[i].vcpu = (uint32_t)vcpu;
-    }
+    int n = vm_lock_checked(vm);
+    if (n)
+        goto out;
+    n = -EINVAL;
+    if (vcpu < 0 || vcpu >= vm->nvcpus)
+        goto out;
+    n = (int)vmx_trace_copy(&vm->vcpus[vcpu]->trace, out, max);
+    for (int i = 0; i < n; i++)
+        out[i].vcpu = (uint32_t)vcpu;
+out:
     mutex_unlock(&vm->lock);
     return n;
 }
 
+int vm_visit_trace(struct vm *vm, vm_trace_visitor fn, void *ctx)
+{
+    int err = vm_lock_checked(vm);
+    for (int v = 0; !err && v < vm->nvcpus; v++) {
+        const struct vmx_trace *t = &vm->vcpus[v]->trace;
+        uint64_t have = MIN(t->next, (uint64_t)VMX_TRACE_SIZE);
+        for (uint64_t i = t->next - have; i < t->next; i++) {
+            struct vmx_trace_entry e = t->ring[i % VMX_TRACE_SIZE];
+            e.vcpu = (uint32_t)v;
+            fn(&e, ctx);
+        }
+    }
+    mutex_unlock(&vm->lock);
+    return err;
+}
+
 int vm_get_regs(struct vm *vm, int vcpu, uint64_t regs[16])
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = vcpu < 0 || vcpu >= vm->nvcpus ? -EINVAL
-              : (vm->state == VM_STATE_RUNNING && !vm->vcpus[vcpu]->stopped) ? -EBUSY : 0;
-    if (!err)
-        memcpy(regs, vm->vcpus[vcpu]->gpr, 16 * sizeof(uint64_t));
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = -EINVAL;
+    if (vcpu < 0 || vcpu >= vm->nvcpus)
+        goto out;
+    err = -EBUSY;
+    if (vm->state == VM_STATE_RUNNING && !vm->vcpus[vcpu]->stopped)
+        goto out;
+    memcpy(regs, vm->vcpus[vcpu]->gpr, 16 * sizeof(uint64_t));
+    err = 0;
+out:
     mutex_unlock(&vm->lock);
     return err;
 }

@@ -9,6 +9,7 @@
 #include "kheap.h"
 #include "kstring.h"
 #include "paging.h"
+#include "panic.h"
 #include "pmm.h"
 #include "vm_internal.h"
 #include "vmx.h"
@@ -64,70 +65,119 @@ static int map_chunk(struct vm *vm, uint64_t gpa, bool big, unsigned rights)
     return 0;
 }
 
-static int unmap_locked(struct vm *vm, uint64_t gpa, uint64_t size);
+static void unmap_locked(struct vm *vm, uint64_t gpa, uint64_t size);
+
+/* Is any page of [gpa, gpa+size) mapped? */
+static bool any_mapped(struct vm *vm, uint64_t gpa, uint64_t size)
+{
+    struct ept_walk w;
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+        if (ept_walk(&vm->ept, gpa + off, &w) == 0)
+            return true;
+    return false;
+}
+
+/* Map [gpa, gpa+size) chunk by chunk; on failure *done says how much was mapped. */
+static int map_range(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights, uint64_t *done)
+{
+    for (*done = 0; *done < size;) {
+        uint64_t g = gpa + *done;
+        bool big = vm->ept.allow_2m && !(g & (EPT_PAGE_2M - 1)) && size - *done >= EPT_PAGE_2M;
+        int r = big ? map_chunk(vm, g, true, rights) : 1;
+        if (r == 1)
+            r = map_chunk(vm, g, false, rights), big = false;
+        if (r < 0)
+            return r;
+        *done += big ? EPT_PAGE_2M : PAGE_SIZE;
+    }
+    return 0;
+}
 
 int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
 {
     if (!range_ok(gpa, size) || !rights_ok(rights, false))
         return -EINVAL;
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = 0;
-    struct ept_walk w;
-    for (uint64_t off = 0; off < size && !err; off += PAGE_SIZE)
-        if (ept_walk(&vm->ept, gpa + off, &w) == 0)
-            err = -EEXIST;
-    if (!err && vm->mem_pages * PAGE_SIZE + size > VM_MAX_MEM)
-        err = -E2BIG;
-    uint64_t off = 0;
-    while (!err && off < size) {
-        bool big = vm->ept.allow_2m && !((gpa + off) & (EPT_PAGE_2M - 1)) && size - off >= EPT_PAGE_2M;
-        int r = map_chunk(vm, gpa + off, big, rights);
-        if (r == 1)
-            r = map_chunk(vm, gpa + off, false, rights), big = false;
-        if (r < 0)
-            err = r;
-        else
-            off += big ? EPT_PAGE_2M : PAGE_SIZE;
-    }
-    if (err && err != -EEXIST && err != -E2BIG && off)
-        unmap_locked(vm, gpa, off);   /* nothing half-mapped remains */
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = -EEXIST;
+    if (any_mapped(vm, gpa, size))
+        goto out;
+    err = -E2BIG;
+    if (vm->mem_pages * PAGE_SIZE + size > VM_MEM_LIMIT)
+        goto out;
+    uint64_t done;
+    err = map_range(vm, gpa, size, rights, &done);
+    if (err)
+        unmap_locked(vm, gpa, done);   /* whole chunks only: never splits, never allocates */
+out:
     mutex_unlock(&vm->lock);
     return err;
 }
 
-/* Unmap, flush, then free the pages of [gpa, gpa+size) in 2 MiB batches. */
-static int unmap_locked(struct vm *vm, uint64_t gpa, uint64_t size)
+/* Leaves freed per INVEPT: their backing is freed only after the flush. */
+#define UNMAP_BATCH 32
+
+struct unmapped_leaf {
+    uint64_t hpa;
+    size_t pages;
+};
+
+/* Gather up to UNMAP_BATCH mapped leaves from gpa on (stopping at end);
+   returns where the batch ends. A 2 MiB leaf that the range only partly
+   covers counts as its covered part (ept_split_at cut it beforehand). */
+static uint64_t gather_batch(struct vm *vm, uint64_t gpa, uint64_t end, struct unmapped_leaf *b, size_t *n)
 {
-    uint64_t *hpas = kmalloc(PAGES_2M * sizeof(uint64_t));
-    if (!hpas)
-        return -ENOMEM;
-    int err = 0;
-    for (uint64_t batch = gpa; batch < gpa + size && !err; batch += EPT_PAGE_2M) {
-        uint64_t len = MIN(EPT_PAGE_2M, gpa + size - batch);
-        size_t n = 0;
+    *n = 0;
+    while (gpa < end && *n < UNMAP_BATCH) {
         struct ept_walk w;
-        for (uint64_t g = batch; g < batch + len; g += PAGE_SIZE)
-            if (ept_walk(&vm->ept, g, &w) == 0)
-                hpas[n++] = w.hpa & ~0xFFFull;
-        err = ept_unmap(&vm->ept, batch, len);
-        vm_flush_ept(vm);
-        for (size_t i = 0; i < n && !err; i++)
-            pmm_free_page(hpas[i]);
-        if (!err)
-            vm->mem_pages -= n;
+        uint64_t step = PAGE_SIZE;
+        if (ept_walk(&vm->ept, gpa, &w) == 0) {
+            if (w.leaf_level == 2 && !(gpa & (EPT_PAGE_2M - 1)) && end - gpa >= EPT_PAGE_2M)
+                step = EPT_PAGE_2M;
+            b[(*n)++] = (struct unmapped_leaf){w.hpa & ~0xFFFull, step / PAGE_SIZE};
+        }
+        gpa += step;
     }
-    kfree(hpas);
-    return err;
+    return gpa;
+}
+
+/* Unmap, flush, then free the pages of [gpa, gpa+size), one batch at a time.
+   Never allocates: the range must not cut a 2 MiB leaf (ept_split_at). */
+static void unmap_locked(struct vm *vm, uint64_t gpa, uint64_t size)
+{
+    struct unmapped_leaf batch[UNMAP_BATCH];
+    for (uint64_t g = gpa, end = gpa + size; g < end;) {
+        size_t n;
+        uint64_t next = gather_batch(vm, g, end, batch, &n);
+        int err = ept_unmap(&vm->ept, g, next - g);
+        kassert(err == 0 && "unmap of split edges needs no table page");
+        vm_flush_ept(vm);
+        for (size_t i = 0; i < n; i++) {
+            pmm_free_contig(batch[i].hpa, batch[i].pages);
+            vm->mem_pages -= batch[i].pages;
+        }
+        g = next;
+    }
 }
 
 int vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 {
     if (!range_ok(gpa, size))
         return -EINVAL;
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = unmap_locked(vm, gpa, size);
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    /* Cut 2 MiB leaves at the edges first: that is the only step that
+       allocates, so a failure leaves every page mapped. */
+    err = ept_split_at(&vm->ept, gpa);
+    if (err)
+        goto out;
+    err = ept_split_at(&vm->ept, gpa + size);
+    if (err)
+        goto out;
+    unmap_locked(vm, gpa, size);
+out:
     mutex_unlock(&vm->lock);
     return err;
 }
@@ -136,12 +186,14 @@ int vm_protect(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
 {
     if (!range_ok(gpa, size) || !rights_ok(rights, true))
         return -EINVAL;
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
     bool removed = false;
-    int err = ept_protect(&vm->ept, gpa, size, rights, &removed);
+    int err = vm_lock_checked(vm);
+    if (err)
+        goto out;
+    err = ept_protect(&vm->ept, gpa, size, rights, &removed);
     if (removed)
         vm_flush_ept(vm);
+out:
     mutex_unlock(&vm->lock);
     return err;
 }
@@ -178,18 +230,18 @@ static int copy_guest(struct vm *vm, uint64_t gpa, void *buf, size_t len, bool t
 
 int vm_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = copy_guest(vm, gpa, (void *)src, len, true);
+    int err = vm_lock_checked(vm);
+    if (!err)
+        err = copy_guest(vm, gpa, (void *)src, len, true);
     mutex_unlock(&vm->lock);
     return err;
 }
 
 int vm_read(struct vm *vm, uint64_t gpa, void *dst, size_t len)
 {
-    if (vm_lock_live(vm) < 0)
-        return -ESRCH;
-    int err = copy_guest(vm, gpa, dst, len, false);
+    int err = vm_lock_checked(vm);
+    if (!err)
+        err = copy_guest(vm, gpa, dst, len, false);
     mutex_unlock(&vm->lock);
     return err;
 }

@@ -1,7 +1,8 @@
 /*
- * vm_records.c: the records of uapi/vm.h built from the VMX core's state
- * (see vm_records.h). Runs with the vm_handles lock held, which also
- * guards the static scratch buffers below.
+ * vm_records.c: the records of uapi/vm_abi.h built from the VMX core's state
+ * (see vm_records.h). Runs with the vm_handles lock held; every buffer
+ * belongs to the caller (no static scratch), and nothing here allocates, so
+ * archiving the records of a VM that is being destroyed cannot fail.
  */
 #include "vm_records.h"
 #include "kstring.h"
@@ -10,11 +11,6 @@
 #include "vm_handles.h"
 #include "vmx.h"
 #include "vmx_stats.h"
-
-#define TRACE_ALL (VM_MAX_VCPUS * VMX_TRACE_SIZE)
-
-static struct vmx_trace_entry merged[TRACE_ALL];   /* all vCPUs, by TSC */
-static struct vmx_stats core_stats;
 
 /* The core's stop kinds, as the ABI numbers them. */
 static uint32_t stop_code(enum vm_stop_kind k)
@@ -41,23 +37,38 @@ static uint32_t state_code(enum vm_state s)
                                                                          : VM_IS_CREATED;
 }
 
-/* Gather the trace rings of every vCPU into merged[], oldest first. */
-static size_t merge_traces(const struct vm_handle *h, int vcpus)
+/* The newest up to max exits seen so far, oldest first (by TSC). */
+struct newest_exits {
+    struct vmx_trace_entry *e;
+    size_t n, max;
+};
+
+/* Visitor: insert one exit into a struct newest_exits, dropping the oldest
+   when it is full. Each vCPU's exits come oldest first, so an insertion
+   usually lands at the end. */
+static void keep_newest(const struct vmx_trace_entry *x, void *ctx)
 {
-    size_t n = 0;
-    for (int v = 0; v < vcpus && v < VM_MAX_VCPUS; v++) {
-        int got = vm_get_trace(h->vm, v, merged + n, VMX_TRACE_SIZE);
-        if (got > 0)
-            n += (size_t)got;
+    struct newest_exits *k = ctx;
+    if (k->max == 0)
+        return;
+    if (k->n == k->max) {
+        if (x->tsc < k->e[0].tsc)
+            return;                 /* older than everything kept */
+        memmove(k->e, k->e + 1, (k->n - 1) * sizeof(k->e[0]));
+        k->n--;
     }
-    for (size_t i = 1; i < n; i++) {            /* insertion sort by TSC */
-        struct vmx_trace_entry e = merged[i];
-        size_t j = i;
-        for (; j > 0 && merged[j - 1].tsc > e.tsc; j--)
-            merged[j] = merged[j - 1];
-        merged[j] = e;
-    }
-    return n;
+    size_t j = k->n++;
+    for (; j > 0 && k->e[j - 1].tsc > x->tsc; j--)
+        k->e[j] = k->e[j - 1];
+    k->e[j] = *x;
+}
+
+/* The newest up to max exits of h's VM, all vCPUs merged, oldest first. */
+static size_t newest_traced(const struct vm_handle *h, struct vmx_trace_entry *out, size_t max)
+{
+    struct newest_exits k = {out, 0, max};
+    vm_visit_trace(h->vm, keep_newest, &k);
+    return k.n;
 }
 
 static void convert_trace(const struct vmx_trace_entry *in, struct vm_trace_entry *out)
@@ -92,18 +103,19 @@ void vm_record_status(const struct vm_handle *h, struct vm_status *out)
     out->regions = (uint32_t)h->regions.n;
     for (int i = 0; i < h->regions.n && i < VM_INFO_REGIONS; i++)
         out->region[i] = h->regions.r[i];
-    vm_get_stats(h->vm, &core_stats);
-    out->exits = vmx_stats_total_exits(&core_stats);
-    size_t n = merge_traces(h, info.vcpus);
-    size_t first = n > VM_INFO_TRACE ? n - VM_INFO_TRACE : 0;
-    for (size_t i = first; i < n; i++)
-        convert_trace(&merged[i], &out->trace[out->ntrace++]);
+    struct vmx_stats core;                      /* ~3 KiB of the 16 KiB stack */
+    vm_get_stats(h->vm, &core);
+    out->exits = vmx_stats_total_exits(&core);
+    struct vmx_trace_entry last[VM_INFO_TRACE];
+    size_t n = newest_traced(h, last, VM_INFO_TRACE);
+    for (size_t i = 0; i < n; i++)
+        convert_trace(&last[i], &out->trace[out->ntrace++]);
 }
 
 /* One row per exit reason that occurred, sorted by count. */
 static void fill_rows(const struct vmx_stats *s, struct vm_stats *out)
 {
-    for (uint32_t r = 0; r < EXIT_REASON_MAX && out->nrows < VM_STAT_ROWS; r++) {
+    for (uint32_t r = 0; r < VMX_STATS_SLOTS && out->nrows < VM_STAT_ROWS; r++) {
         const struct vmx_exit_stat *e = &s->exits[r];
         if (e->count == 0)
             continue;
@@ -119,9 +131,18 @@ static void fill_rows(const struct vmx_stats *s, struct vm_stats *out)
     vm_args_sort_rows(out->row, out->nrows);
 }
 
-/* Count one traced exit in the breakdown it belongs to (SDM 27.2.1). */
-static void add_breakdown(const struct vmx_trace_entry *e, struct vm_stats *out)
+/* What the breakdown visitor fills: the record and the newest exit's TSC. */
+struct breakdown {
+    struct vm_stats *out;
+    uint64_t last_tsc;
+};
+
+/* Visitor: count one traced exit in the breakdown it belongs to (SDM 27.2.1). */
+static void add_breakdown(const struct vmx_trace_entry *e, void *ctx)
 {
+    struct breakdown *b = ctx;
+    struct vm_stats *out = b->out;
+    b->last_tsc = MAX(b->last_tsc, e->tsc);
     switch (EXIT_REASON_BASIC(e->reason)) {
     case EXIT_REASON_IO_INSTRUCTION:          /* qualification 31:16 = port */
         vm_args_top_add(out->io_ports, VM_STAT_TOP, (e->qualification >> 16) & 0xFFFF, 1);
@@ -142,49 +163,42 @@ static void add_breakdown(const struct vmx_trace_entry *e, struct vm_stats *out)
     }
 }
 
-/* Wall time from vm_start to the newest exit, from the TSC. */
-static uint64_t run_ns(const struct vm_handle *h, size_t ntrace)
+/* Wall time from vm_start to the newest exit (TSC last), from the TSC. */
+static uint64_t run_ns(const struct vm_handle *h, uint64_t last)
 {
-    if (!h->start_tsc || ntrace == 0 || vmx.tsc_hz < 1000000)
-        return 0;
-    uint64_t last = merged[ntrace - 1].tsc;
-    if (last <= h->start_tsc)
+    if (!h->start_tsc || last <= h->start_tsc || vmx.tsc_hz < 1000000)
         return 0;
     return (last - h->start_tsc) * 1000 / (vmx.tsc_hz / 1000000);
 }
 
 void vm_record_stats(const struct vm_handle *h, struct vm_stats *out)
 {
+    struct vmx_stats core;                      /* ~3 KiB of the 16 KiB stack */
     memset(out, 0, sizeof(*out));
     out->vm = h ? h->id : VM_ALL;
-    vm_get_stats(h ? h->vm : NULL, &core_stats);
-    fill_rows(&core_stats, out);
-    out->entries = core_stats.entries;
-    out->guest_cycles = core_stats.guest_cycles;
-    out->host_cycles = core_stats.host_cycles;
+    vm_get_stats(h ? h->vm : NULL, &core);
+    fill_rows(&core, out);
+    out->entries = core.entries;
+    out->guest_cycles = core.guest_cycles;
+    out->host_cycles = core.host_cycles;
     out->tsc_hz = vmx.tsc_hz;
     if (!h)
         return;
-    struct vm_info info;
-    vm_get_info(h->vm, &info);
-    size_t n = merge_traces(h, info.vcpus);
-    for (size_t i = 0; i < n; i++)
-        add_breakdown(&merged[i], out);
+    struct breakdown b = {out, 0};
+    vm_visit_trace(h->vm, add_breakdown, &b);
     vm_args_top_sort(out->io_ports, VM_STAT_TOP);
     vm_args_top_sort(out->cpuid_leaves, VM_STAT_TOP);
     vm_args_top_sort(out->msrs, VM_STAT_TOP);
     vm_args_top_sort(out->ept_gpas, VM_STAT_TOP);
     out->breakdown_from_trace = 1;
-    out->run_ns = run_ns(h, n);
+    out->run_ns = run_ns(h, b.last_tsc);
 }
 
-size_t vm_record_trace(const struct vm_handle *h, struct vm_trace_entry *out, size_t max)
+size_t vm_record_trace(const struct vm_handle *h, struct vmx_trace_entry *scratch,
+                       struct vm_trace_entry *out, size_t max)
 {
-    struct vm_info info;
-    vm_get_info(h->vm, &info);
-    size_t n = merge_traces(h, info.vcpus);
-    size_t first = n > max ? n - max : 0;
-    for (size_t i = first; i < n; i++)
-        convert_trace(&merged[i], &out[i - first]);
-    return n - first;
+    size_t n = newest_traced(h, scratch, max);
+    for (size_t i = 0; i < n; i++)
+        convert_trace(&scratch[i], &out[i]);
+    return n;
 }

@@ -1,15 +1,18 @@
 /*
- * The VM system calls (numbers and records in uapi/vm.h, semantics and
+ * The VM system calls (numbers and records in uapi/vm_abi.h, semantics and
  * errors in docs/vm-api.md): argument checks, user copies, ownership, then
  * the VMX core's kernel API (vm.h).
  *
  * Context: the calling user thread, interrupts on. Every handler holds the
  * vm_handles lock (a mutex) while it works, except vm_wait, which holds a
- * reference to the VM (vm_lookup) while it sleeps. Check order: id (ESRCH,
- * EPERM), user pointers (EFAULT), alignment (EINVAL), range (ERANGE),
- * rights (EACCES), then the VM's state and the core's answer.
+ * reference to the VM (vm_lookup) while it sleeps. Each handler takes and
+ * releases the lock in one place (one `out` label); buffers are the
+ * handler's own (stack, or the heap for the large records). Check order:
+ * id (ESRCH, EPERM), user pointers (EFAULT), alignment (EINVAL), range
+ * (ERANGE), rights (EACCES), then the VM's state and the core's answer.
  */
 #include "errno.h"
+#include "kheap.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "process.h"
@@ -27,29 +30,18 @@
 #define COPY_CHUNK 4096
 #define TRACE_MAX (VM_MAX_VCPUS * VMX_TRACE_SIZE)
 
-/* Scratch buffers, used with the vm_handles lock held. */
-static uint8_t copy_buf[COPY_CHUNK];
-static struct vm_stats stats_buf;
-static struct vm_status status_buf;
-static struct vm_trace_entry trace_buf[TRACE_MAX];
-
 /* The VMX core says "not mapped" with ENOENT; the ABI says ENXIO. */
 static int64_t core_err(int err)
 {
     return err == -ENOENT ? -ENXIO : err;
 }
 
-/* Lock, find VM id for the caller (modify: owner checks); returns with the
-   lock held only on success. */
-static int get_locked(uint64_t id, bool modify, struct vm_handle **h)
+/* The handle of VM id for the caller (modify: owner checks); lock held. */
+static int find_handle(uint64_t id, bool modify, struct vm_handle **h)
 {
     if (id == 0 || id > 0x7FFFFFFF)
         return -ESRCH;
-    vm_handles_lock();
-    int err = vm_handle_get((int)id, modify, h);
-    if (err)
-        vm_handles_unlock();
-    return err;
+    return vm_handle_get((int)id, modify, h);
 }
 
 /* The core's current state of h's VM. */
@@ -72,26 +64,28 @@ static int64_t sys_vm_create(uint64_t flags, uint64_t a1, uint64_t a2, uint64_t 
     struct vm_handle *h;
     vm_handles_lock();
     int err = vm_create(&vm);
-    if (!err) {
-        err = vm_handle_add(vm, flags & VM_CREATE_FOR_PARENT, &h);
-        if (err)
-            vm_destroy(vm);
+    if (err)
+        goto out;
+    err = vm_handle_add(vm, flags & VM_CREATE_FOR_PARENT, &h);
+    if (err) {
+        vm_destroy(vm);
+        goto out;
     }
+    err = h->id;
+out:
     vm_handles_unlock();
-    if (err == -E2BIG || err == -EBUSY)
-        err = -ENOSPC;                   /* the core's VM table is full */
-    return err ? err : h->id;
+    return err == -E2BIG || err == -EBUSY ? -ENOSPC : err;   /* -ENOSPC: the core's VM table is full */
 }
 
 static int64_t sys_vm_destroy(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
-    if (err)
-        return err;
-    vm_handle_destroy(h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
+    if (!err)
+        vm_handle_destroy(h);
     vm_handles_unlock();
-    return 0;
+    return err;
 }
 
 /* vm_map on the core: rights without R (0, X only) map readable first and
@@ -107,24 +101,40 @@ static int core_map(struct vm_handle *h, uint64_t gpa, uint64_t size, unsigned r
     return err;
 }
 
+/* Why a new mapping of [gpa, gpa+size) cannot go into h's region set, or 0. */
+static int map_refused(const struct vm_handle *h, uint64_t gpa, uint64_t size, uint64_t rights)
+{
+    int err = vm_args_check_range(gpa, size);
+    if (!err)
+        err = vm_args_check_rights(rights);
+    if (err)
+        return err;
+    if (vm_regions_overlap(&h->regions, gpa, size))
+        return -EEXIST;
+    if (size > VM_MEM_LIMIT - vm_regions_bytes(&h->regions))
+        return -EFBIG;
+    if (h->regions.n == VM_MAX_REGIONS)
+        return -ENOSPC;
+    return 0;
+}
+
 static int64_t sys_vm_map(uint64_t id, uint64_t gpa, uint64_t size, uint64_t rights, uint64_t a4)
 {
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
     if (err)
-        return err;
-    if (!(err = vm_args_check_range(gpa, size)) && !(err = vm_args_check_rights(rights))) {
-        if (vm_regions_overlap(&h->regions, gpa, size))
-            err = -EEXIST;
-        else if (size > VM_MEM_LIMIT - vm_regions_bytes(&h->regions))
-            err = -EFBIG;
-        else if (h->regions.n == VM_MAX_REGIONS)
-            err = -ENOSPC;
-        else if (!(err = core_map(h, gpa, size, (unsigned)rights)))
-            vm_regions_add(&h->regions, gpa, size, (unsigned)rights);
-        else if (err == -E2BIG)
-            err = -EFBIG;
-    }
+        goto out;
+    err = map_refused(h, gpa, size, rights);
+    if (err)
+        goto out;
+    err = core_map(h, gpa, size, (unsigned)rights);
+    if (err == -E2BIG)
+        err = -EFBIG;
+    if (err)
+        goto out;
+    vm_regions_add(&h->regions, gpa, size, (unsigned)rights);
+out:
     vm_handles_unlock();
     return err;
 }
@@ -133,24 +143,29 @@ static int64_t sys_vm_map(uint64_t id, uint64_t gpa, uint64_t size, uint64_t rig
    is split first (ENOSPC) and only committed when the core agreed. */
 static int64_t change_range(uint64_t id, uint64_t gpa, uint64_t size, bool unmap, uint64_t rights)
 {
-    static struct vm_region_set next;
+    struct vm_region_set next;           /* ~800 bytes */
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
     if (err)
-        return err;
-    if ((err = vm_args_check_range(gpa, size)) || (!unmap && (err = vm_args_check_rights(rights))))
         goto out;
-    if (!vm_regions_cover(&h->regions, gpa, size)) {
-        err = -ENXIO;
+    err = vm_args_check_range(gpa, size);
+    if (!err && !unmap)
+        err = vm_args_check_rights(rights);
+    if (err)
         goto out;
-    }
+    err = -ENXIO;
+    if (!vm_regions_cover(&h->regions, gpa, size))
+        goto out;
     err = unmap ? vm_regions_remove(&h->regions, gpa, size, &next)
                 : vm_regions_protect(&h->regions, gpa, size, (unsigned)rights, &next);
-    if (!err)
-        err = (int)core_err(unmap ? vm_unmap(h->vm, gpa, size)
-                                  : vm_protect(h->vm, gpa, size, (unsigned)rights));
-    if (!err)
-        h->regions = next;
+    if (err)
+        goto out;
+    err = (int)core_err(unmap ? vm_unmap(h->vm, gpa, size)
+                              : vm_protect(h->vm, gpa, size, (unsigned)rights));
+    if (err)
+        goto out;
+    h->regions = next;
 out:
     vm_handles_unlock();
     return err;
@@ -166,42 +181,51 @@ static int64_t sys_vm_protect(uint64_t id, uint64_t gpa, uint64_t size, uint64_t
     return change_range(id, gpa, size, false, rights);
 }
 
-/* Copy len bytes between user memory and guest memory in chunks. */
-static int copy_guest(struct vm_handle *h, uint64_t gpa, uint64_t ubuf, uint64_t len, bool to_guest)
+/* Copy len bytes between user memory and guest memory in chunks through
+   buf (COPY_CHUNK bytes). */
+static int copy_guest(struct vm_handle *h, uint64_t gpa, uint64_t ubuf, uint64_t len, bool to_guest,
+                      uint8_t *buf)
 {
-    for (uint64_t done = 0; done < len;) {
+    int err = 0;
+    for (uint64_t done = 0; done < len && !err; done += COPY_CHUNK) {
         size_t n = (size_t)MIN(len - done, (uint64_t)COPY_CHUNK);
-        int err;
         if (to_guest) {
-            err = copy_from_user(copy_buf, ubuf + done, n);
+            err = copy_from_user(buf, ubuf + done, n);
             if (!err)
-                err = (int)core_err(vm_write(h->vm, gpa + done, copy_buf, n));
+                err = (int)core_err(vm_write(h->vm, gpa + done, buf, n));
         } else {
-            err = (int)core_err(vm_read(h->vm, gpa + done, copy_buf, n));
+            err = (int)core_err(vm_read(h->vm, gpa + done, buf, n));
             if (!err)
-                err = copy_to_user(ubuf + done, copy_buf, n);
+                err = copy_to_user(ubuf + done, buf, n);
         }
-        if (err)
-            return err;
-        done += n;
     }
-    return 0;
+    return err;
 }
 
 static int64_t read_write(uint64_t id, uint64_t gpa, uint64_t ubuf, uint64_t len, bool to_guest)
 {
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
+    uint8_t *buf = len ? kmalloc(COPY_CHUNK) : NULL;
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
     if (err)
-        return err;
+        goto out;
+    err = -EFAULT;
     if (!user_range_ok(ubuf, len) || (len > 0 && ubuf == 0))
-        err = -EFAULT;
-    else if (!(err = vm_args_check_bytes(gpa, len, VM_RW_MAX)) && len > 0 &&
-             !vm_regions_cover(&h->regions, gpa, len))
-        err = -ENXIO;
-    if (!err)
-        err = copy_guest(h, gpa, ubuf, len, to_guest);
+        goto out;
+    err = vm_args_check_bytes(gpa, len, VM_RW_MAX);
+    if (err || len == 0)
+        goto out;
+    err = -ENXIO;
+    if (!vm_regions_cover(&h->regions, gpa, len))
+        goto out;
+    err = -ENOMEM;
+    if (!buf)
+        goto out;
+    err = copy_guest(h, gpa, ubuf, len, to_guest, buf);
+out:
     vm_handles_unlock();
+    kfree(buf);
     return err ? err : (int64_t)len;
 }
 
@@ -217,25 +241,25 @@ static int64_t sys_vm_read(uint64_t id, uint64_t gpa, uint64_t ubuf, uint64_t le
 
 static int64_t sys_vm_load(uint64_t id, uint64_t upath, uint64_t gpa, uint64_t uinfo, uint64_t a4)
 {
-    static char path[PATH_MAX];
+    char path[PATH_MAX];
     struct vm_load_info info;
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
     if (err)
-        return err;
+        goto out;
     int64_t len = strncpy_from_user(path, upath, sizeof(path));
-    if (len < 0)
-        err = (int)len;
-    else if (uinfo && !user_range_ok(uinfo, sizeof(info)))
-        err = -EFAULT;
-    else
-        err = vm_load_file(h, path, gpa, &info);
-    if (!err) {
-        h->load_entry = info.entry;
-        h->load_mode = info.mode;
-        if (uinfo)
-            err = copy_to_user(uinfo, &info, sizeof(info));
-    }
+    err = len < 0 ? (int)len : uinfo && !user_range_ok(uinfo, sizeof(info)) ? -EFAULT : 0;
+    if (err)
+        goto out;
+    err = vm_load_file(h, path, gpa, &info);
+    if (err)
+        goto out;
+    h->load_entry = info.entry;
+    h->load_mode = info.mode;
+    if (uinfo)
+        err = copy_to_user(uinfo, &info, sizeof(info));
+out:
     vm_handles_unlock();
     return err;
 }
@@ -266,30 +290,42 @@ static int add_long_mode_tables(struct vm_handle *h, struct vm_vcpu_params *p)
     return (int)core_err(vm_build_long_mode_tables(h->vm, end - VM_LONG_MODE_TABLES_SIZE, p));
 }
 
+/* Why a vCPU cannot be added to h's VM now, or 0. */
+static int vcpu_refused(const struct vm_handle *h, uint64_t mode, uint64_t entry)
+{
+    struct vm_info info = core_info(h);
+    int err = vm_args_check_mode(mode, entry);
+    if (err)
+        return err;
+    if (info.state != VM_STATE_CREATED)
+        return -EBUSY;
+    return info.vcpus >= VM_MAX_VCPUS ? -ENOSPC : 0;
+}
+
 static int64_t sys_vm_vcpu_create(uint64_t id, uint64_t mode, uint64_t entry, uint64_t uregs,
                                   uint64_t a4)
 {
-    static struct vm_vcpu_params params;
+    struct vm_vcpu_params params;
     struct vm_regs regs;
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
-    if (err)
-        return err;
     memset(&regs, 0, sizeof(regs));
-    struct vm_info info = core_info(h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
+    if (err)
+        goto out;
+    err = -EFAULT;
     if (uregs && copy_from_user(&regs, uregs, sizeof(regs)) < 0)
-        err = -EFAULT;
-    else if (!(err = vm_args_check_mode(mode, entry)) && info.state != VM_STATE_CREATED)
-        err = -EBUSY;
-    else if (!err && info.vcpus >= VM_MAX_VCPUS)
-        err = -ENOSPC;
-    if (!err) {
-        fill_params(&params, mode, entry, &regs, info.vcpus);
-        if (mode == VM_MODE_LONG64)
-            err = add_long_mode_tables(h, &params);
-    }
-    if (!err)
-        err = vm_vcpu_create(h->vm, &params);   /* the index */
+        goto out;
+    err = vcpu_refused(h, mode, entry);
+    if (err)
+        goto out;
+    fill_params(&params, mode, entry, &regs, core_info(h).vcpus);
+    if (mode == VM_MODE_LONG64)
+        err = add_long_mode_tables(h, &params);
+    if (err)
+        goto out;
+    err = vm_vcpu_create(h->vm, &params);   /* the index */
+out:
     vm_handles_unlock();
     return err;
 }
@@ -297,20 +333,19 @@ static int64_t sys_vm_vcpu_create(uint64_t id, uint64_t mode, uint64_t entry, ui
 static int64_t sys_vm_start(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
     if (err)
-        return err;
+        goto out;
     struct vm_info info = core_info(h);
-    if (info.state != VM_STATE_CREATED)
+    err = info.state != VM_STATE_CREATED ? -EALREADY : info.vcpus == 0 ? -ECHILD : 0;
+    if (err)
+        goto out;
+    h->start_tsc = rdtsc();
+    err = vm_start(h->vm);
+    if (err == -EBUSY)
         err = -EALREADY;
-    else if (info.vcpus == 0)
-        err = -ECHILD;
-    else {
-        h->start_tsc = rdtsc();
-        err = vm_start(h->vm);
-        if (err == -EBUSY)
-            err = -EALREADY;
-    }
+out:
     vm_handles_unlock();
     return err;
 }
@@ -330,11 +365,14 @@ static int wait_stopped(struct vm *vm, uint64_t timeout_ms)
 static int64_t sys_vm_wait(uint64_t id, uint64_t timeout_ms, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     struct vm_handle *h;
-    int err = get_locked(id, false, &h);
+    struct vm *vm = NULL;
+    vm_handles_lock();
+    int err = find_handle(id, false, &h);
+    if (!err && core_info(h).state != VM_STATE_CREATED)
+        vm = vm_lookup(h->id);           /* the reference keeps it while we sleep */
+    vm_handles_unlock();
     if (err)
         return err;
-    struct vm *vm = core_info(h).state == VM_STATE_CREATED ? NULL : vm_lookup(h->id);
-    vm_handles_unlock();
     if (!vm)
         return -ECHILD;                  /* never started: nothing to wait for */
     err = wait_stopped(vm, timeout_ms);
@@ -345,10 +383,10 @@ static int64_t sys_vm_wait(uint64_t id, uint64_t timeout_ms, uint64_t a2, uint64
 static int64_t sys_vm_kill(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
-    if (err)
-        return err;
-    err = core_info(h).state == VM_STATE_RUNNING ? vm_kill(h->vm) : -EALREADY;
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
+    if (!err)
+        err = core_info(h).state == VM_STATE_RUNNING ? vm_kill(h->vm) : -EALREADY;
     vm_handles_unlock();
     return err;
 }
@@ -356,81 +394,88 @@ static int64_t sys_vm_kill(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, u
 static int64_t sys_vm_set_timeout(uint64_t id, uint64_t ms, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     struct vm_handle *h;
-    int err = get_locked(id, true, &h);
+    vm_handles_lock();
+    int err = find_handle(id, true, &h);
     if (err)
-        return err;
-    if (ms > UINT32_MAX)
-        err = -EINVAL;
-    else if (core_info(h).state != VM_STATE_CREATED)
-        err = -EBUSY;
-    else if (!(err = vm_set_time_limit(h->vm, ms)))
-        h->timeout_ms = ms;
+        goto out;
+    err = ms > UINT32_MAX ? -EINVAL : core_info(h).state != VM_STATE_CREATED ? -EBUSY : 0;
+    if (err)
+        goto out;
+    err = vm_set_time_limit(h->vm, ms);
+    if (err)
+        goto out;
+    h->timeout_ms = ms;
+out:
     vm_handles_unlock();
     return err;
 }
 
-/* The archived records of VM id, with the lock held; NULL (lock released)
-   if there are none. */
-static const struct vm_archived *get_archived_locked(uint64_t id)
+/* The archived records of VM id after find_handle said err, or NULL. */
+static const struct vm_archived *archived(uint64_t id, int err)
 {
-    if (id == 0 || id > 0x7FFFFFFF)
-        return NULL;
-    vm_handles_lock();
-    const struct vm_archived *a = vm_archive_find((int)id);
-    if (!a)
-        vm_handles_unlock();
-    return a;
+    return err == -ESRCH && id != 0 && id <= 0x7FFFFFFF ? vm_archive_find((int)id) : NULL;
 }
 
-/* Fill stats_buf (stats) or status_buf for VM id, live or archived, or for
-   every VM (stats, VM_ALL). On success the lock is held. */
-static int fill_record_locked(uint64_t id, bool stats)
+/* The records vm_stats and vm_info return (one of them per call). */
+union vm_record {
+    struct vm_stats stats;
+    struct vm_status status;
+};
+
+/* The status of a VM that was destroyed and whose record was dropped. */
+static void lost_status(uint64_t id, struct vm_status *out)
 {
-    struct vm_handle *h;
+    memset(out, 0, sizeof(*out));
+    out->id = (int32_t)id;
+    out->state = VM_IS_DESTROYED;
+    out->record_lost = 1;
+    vm_args_copy_name(out->stop_reason, sizeof(out->stop_reason), "record no longer kept");
+}
+
+/* Fill r->stats (stats) or r->status for VM id, live or archived, or for
+   every VM (stats, VM_ALL); lock held. */
+static int fill_record(uint64_t id, bool stats, union vm_record *r)
+{
     if (stats && id == VM_ALL) {
-        vm_handles_lock();
-        vm_record_stats(NULL, &stats_buf);
+        vm_record_stats(NULL, &r->stats);
         return 0;
     }
-    int err = get_locked(id, false, &h);
-    if (err == 0) {
+    struct vm_handle *h;
+    int err = find_handle(id, false, &h);
+    if (!err) {
         if (stats)
-            vm_record_stats(h, &stats_buf);
+            vm_record_stats(h, &r->stats);
         else
-            vm_record_status(h, &status_buf);
+            vm_record_status(h, &r->status);
         return 0;
     }
-    const struct vm_archived *a = err == -ESRCH ? get_archived_locked(id) : NULL;
-    if (!a && err == -ESRCH && !stats && id <= (uint64_t)vm_ids_issued()) {
-        vm_handles_lock();               /* destroyed, record dropped: say so */
-        memset(&status_buf, 0, sizeof(status_buf));
-        status_buf.id = (int32_t)id;
-        status_buf.state = VM_IS_DESTROYED;
-        status_buf.record_lost = 1;
-        vm_args_copy_name(status_buf.stop_reason, sizeof(status_buf.stop_reason),
-                          "record no longer kept");
-        return 0;
-    }
-    if (!a)
-        return err;
-    if (stats)
-        stats_buf = a->stats;
+    const struct vm_archived *a = archived(id, err);
+    if (a && stats)
+        r->stats = a->stats;
+    else if (a)
+        r->status = a->status;
+    else if (err == -ESRCH && !stats && id <= (uint64_t)vm_ids_issued())
+        lost_status(id, &r->status);     /* destroyed, record dropped: say so */
     else
-        status_buf = a->status;
+        return err;
     return 0;
 }
 
 /* vm_stats / vm_info: the record of a live or archived VM, copied to ubuf. */
 static int64_t report(uint64_t id, uint64_t ubuf, bool stats)
 {
-    size_t size = stats ? sizeof(stats_buf) : sizeof(status_buf);
+    size_t size = stats ? sizeof(struct vm_stats) : sizeof(struct vm_status);
     if (!user_range_ok(ubuf, size) || ubuf == 0)
         return -EFAULT;
-    int err = fill_record_locked(id, stats);
-    if (err)
-        return err;
-    err = copy_to_user(ubuf, stats ? (const void *)&stats_buf : (const void *)&status_buf, size);
+    union vm_record *r = kmalloc(sizeof(*r));
+    if (!r)
+        return -ENOMEM;
+    vm_handles_lock();
+    int err = fill_record(id, stats, r);
     vm_handles_unlock();
+    if (!err)
+        err = copy_to_user(ubuf, r, size);
+    kfree(r);
     return err;
 }
 
@@ -459,26 +504,43 @@ static int64_t sys_vm_list(uint64_t uids, uint64_t max, uint64_t a2, uint64_t a3
     return err ? err : n;
 }
 
+/* The last up to max exits of VM id, live or archived, into out; lock held.
+   Returns how many, or an error. */
+static int64_t fill_trace(uint64_t id, struct vmx_trace_entry *scratch, struct vm_trace_entry *out,
+                          size_t max)
+{
+    struct vm_handle *h;
+    int err = find_handle(id, false, &h);
+    if (!err)
+        return (int64_t)vm_record_trace(h, scratch, out, max);
+    const struct vm_archived *a = archived(id, err);
+    if (!a)
+        return err;
+    size_t n = MIN((size_t)a->status.ntrace, max);     /* the last exits kept */
+    memcpy(out, a->status.trace + (a->status.ntrace - n), n * sizeof(out[0]));
+    return (int64_t)n;
+}
+
 static int64_t sys_vm_trace(uint64_t id, uint64_t ubuf, uint64_t max, uint64_t a3, uint64_t a4)
 {
     max = MIN(max, (uint64_t)TRACE_MAX);
     if (!user_range_ok(ubuf, max * sizeof(struct vm_trace_entry)) || (max > 0 && ubuf == 0))
         return -EFAULT;
-    struct vm_handle *h;
-    size_t n;
-    int err = get_locked(id, false, &h);
-    if (err == 0) {
-        n = vm_record_trace(h, trace_buf, max);
-    } else {
-        const struct vm_archived *a = err == -ESRCH ? get_archived_locked(id) : NULL;
-        if (!a)
-            return err;
-        n = MIN((size_t)a->status.ntrace, (size_t)max);     /* the last exits kept */
-        memcpy(trace_buf, a->status.trace + (a->status.ntrace - n), n * sizeof(trace_buf[0]));
+    struct vm_trace_entry *out = kmalloc(MAX(max, 1) * sizeof(*out));
+    struct vmx_trace_entry *scratch = kmalloc(MAX(max, 1) * sizeof(*scratch));
+    int64_t n = -ENOMEM;
+    if (out && scratch) {
+        vm_handles_lock();
+        n = fill_trace(id, scratch, out, (size_t)max);
+        vm_handles_unlock();
     }
-    err = copy_to_user(ubuf, trace_buf, n * sizeof(trace_buf[0]));
-    vm_handles_unlock();
-    return err ? err : (int64_t)n;
+    if (n > 0) {
+        int err = copy_to_user(ubuf, out, (size_t)n * sizeof(out[0]));
+        n = err ? err : n;
+    }
+    kfree(scratch);
+    kfree(out);
+    return n;
 }
 
 void vm_syscalls_init(void)

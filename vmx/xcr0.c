@@ -1,25 +1,124 @@
 /*
- * xcr0.c: which XCR0 values a guest may load (pure, see xcr0.h).
- * Any context; no state.
+ * The guest's XCR0 and extended state, switched with the host's (the
+ * scheme is in xcr0.h). vCPU thread, interrupts off (xcr0_detect: boot).
  */
+#include "errno.h"
+#include "paging.h"
+#include "pmm.h"
+#include "vcpu.h"
+#include "vmx.h"
+#include "x86.h"
 #include "xcr0.h"
 
-/* True when the bits of `group` in value are all set or all clear. */
-static bool all_or_none(uint64_t value, uint64_t group)
+#define CPUID_1_ECX_XSAVE_BIT (1u << 26)   /* CPUID.01H:ECX.XSAVE */
+#define CPUID_XSAVE_LEAF 0xD               /* sub-leaf 0: EDX:EAX = XCR0 bits supported */
+
+/* Set CR4.OSXSAVE if it is clear; returns the CR4 to restore. */
+static uint64_t osxsave_on(void)
 {
-    uint64_t v = value & group;
-    return v == 0 || v == group;
+    uint64_t cr4 = read_cr4();
+    if (!(cr4 & CR4_OSXSAVE))
+        write_cr4(cr4 | CR4_OSXSAVE);
+    return cr4;
 }
 
-bool xcr0_valid(uint64_t value, uint64_t supported)
+static void osxsave_restore(uint64_t cr4)
 {
-    if (!(value & XCR0_X87) || (value & ~supported))
-        return false;                                   /* SDM Vol. 1 13.3 */
-    if ((value & XCR0_AVX) && !(value & XCR0_SSE))
-        return false;
-    if (!all_or_none(value, XCR0_AVX512) || ((value & XCR0_AVX512) && !(value & XCR0_AVX)))
-        return false;
-    if (!all_or_none(value, XCR0_BNDREGS | XCR0_BNDCSR) || !all_or_none(value, XCR0_TILECFG | XCR0_TILEDATA))
-        return false;
-    return true;
+    if (!(cr4 & CR4_OSXSAVE))
+        write_cr4(cr4);
+}
+
+static inline void xsetbv0(uint64_t v)
+{
+    __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* XSAVE / XRSTOR of the components in mask (RFBM = XCR0 & mask, SDM Vol. 1
+   13.7/13.8) to/from a 64-byte aligned standard-format area. */
+static inline void xsave_mask(void *area, uint64_t mask)
+{
+    __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+static inline void xrstor_mask(const void *area, uint64_t mask)
+{
+    __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+void xcr0_detect(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    vmx.xcr0_allowed = 0;
+    vmx.host_xcr0 = XCR0_X87;
+    if (!(c & CPUID_1_ECX_XSAVE_BIT))
+        return;                          /* XSETBV is #UD everywhere */
+    cpuid(CPUID_XSAVE_LEAF, 0, &a, &b, &c, &d);
+    vmx.xcr0_allowed = ((uint64_t)d << 32 | a) & XCR0_GUEST_MANAGED;
+    vmx.host_xcr0 = xcr0_read();
+}
+
+void xcr0_load(uint64_t value)
+{
+    uint64_t cr4 = osxsave_on();
+    xsetbv0(value);
+    osxsave_restore(cr4);
+}
+
+uint64_t xcr0_read(void)
+{
+    uint64_t cr4 = osxsave_on();
+    uint64_t v = xgetbv0();
+    osxsave_restore(cr4);
+    return v;
+}
+
+/* The components beyond x87/SSE: those the kernel's FXSAVE on a thread
+   switch does not cover. */
+static uint64_t extended(uint64_t xcr0)
+{
+    return xcr0 & ~(XCR0_X87 | XCR0_SSE);
+}
+
+void xcr0_leave_guest(struct vcpu *v)
+{
+    if (v->xcr0 == vmx.host_xcr0)
+        return;
+    uint64_t cr4 = osxsave_on();
+    if (extended(v->xcr0))
+        xsave_mask(phys_to_virt(v->xsave_area), extended(v->xcr0));
+    xsetbv0(vmx.host_xcr0);
+    osxsave_restore(cr4);
+}
+
+void xcr0_enter_guest(struct vcpu *v)
+{
+    if (v->xcr0 == vmx.host_xcr0)
+        return;
+    uint64_t cr4 = osxsave_on();
+    xsetbv0(v->xcr0);
+    if (extended(v->xcr0))
+        xrstor_mask(phys_to_virt(v->xsave_area), extended(v->xcr0));
+    osxsave_restore(cr4);
+}
+
+int xcr0_set_guest(struct vcpu *v, uint64_t value)
+{
+    if (value != vmx.host_xcr0 && !v->xsave_area && !(v->xsave_area = pmm_alloc_page()))
+        return -ENOMEM;
+    uint64_t enabled = extended(value & ~v->xcr0);
+    v->xcr0 = value;
+    uint64_t cr4 = osxsave_on();
+    xsetbv0(value);
+    if (enabled)
+        xrstor_mask(phys_to_virt(v->xsave_area), enabled);
+    osxsave_restore(cr4);
+    return 0;
 }

@@ -25,9 +25,6 @@
 #include "spinlock.h"
 #include "x86.h"
 
-#define CR0_WP (1ull << 16)     /* SDM Vol. 3A 2.5: supervisor writes honour R/O */
-#define CR4_PGE (1ull << 7)     /* SDM Vol. 3A 2.5: global pages */
-#define CR4_SMEP (1ull << 20)   /* SDM Vol. 3A 4.6.1: no kernel fetch from user pages */
 #define CPUID_7_EBX_SMEP (1u << 7)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_80000001_EDX_NX (1u << 20)

@@ -8,13 +8,6 @@
 #include "usermode.h"
 #include "x86.h"
 
-#define RFLAGS_TF (1ull << 8)
-#define RFLAGS_DF (1ull << 10)
-#define RFLAGS_NT (1ull << 14)
-#define RFLAGS_AC (1ull << 18)
-#define RFLAGS_IOPL (3ull << 12)
-#define RFLAGS_RESERVED1 (1ull << 1)   /* always 1 */
-
 struct percpu percpu;
 
 void syscall_entry(void);
@@ -39,5 +32,5 @@ void usermode_frame_init(struct trap_frame *f, uint64_t rip, uint64_t rsp, uint6
     f->rsi = arg1;
     f->cs = SEL_USER_CODE;
     f->ss = SEL_USER_DATA;
-    f->rflags = RFLAGS_IF | RFLAGS_RESERVED1;
+    f->rflags = RFLAGS_IF | RFLAGS_FIXED1;
 }

@@ -10,7 +10,7 @@
 
 #include "guest_image.h"
 #include "errno.h"
-#include "uapi/vm.h"
+#include "uapi/vm_abi.h"
 
 static uint8_t file[4096];
 

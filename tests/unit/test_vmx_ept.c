@@ -131,6 +131,35 @@ static void test_unmap_splits_2m(void **state)
         assert_int_equal(ept_walk(e, g, &w), -ENOENT);
 }
 
+/* Splitting at the edges is the only step of an unmap that allocates: after
+   it, unmapping from the edge on needs no page, even with none left. */
+static void test_split_at_then_unmap_needs_no_page(void **state)
+{
+    struct ept *e = *state;
+    assert_int_equal(ept_map(e, 2 * MB, HPA, 2 * MB, EPT_RWX), 0);
+    assert_int_equal(ept_split_at(e, 2 * MB), 0);          /* a leaf starts there: no change */
+    assert_int_equal(e->table_pages, 3);
+    fail_after = 0;
+    assert_int_equal(ept_split_at(e, 3 * MB), -ENOMEM);    /* needs a page table */
+    struct ept_walk w;
+    assert_int_equal(ept_walk(e, 3 * MB, &w), 0);
+    assert_int_equal(w.leaf_level, 2);                     /* unchanged on failure */
+    fail_after = -1;
+    assert_int_equal(ept_split_at(e, 3 * MB), 0);
+    assert_int_equal(e->table_pages, 4);
+    assert_int_equal(ept_walk(e, 3 * MB + 0x5000, &w), 0);
+    assert_int_equal(w.leaf_level, 1);
+    assert_int_equal(w.hpa, HPA + 1 * MB + 0x5000);
+    assert_int_equal(w.rights, EPT_RWX);
+    fail_after = 0;                                        /* no page left at all */
+    assert_int_equal(ept_unmap(e, 3 * MB, 1 * MB), 0);
+    fail_after = -1;
+    assert_int_equal(ept_walk(e, 3 * MB, &w), -ENOENT);
+    assert_int_equal(ept_walk(e, 3 * MB - 0x1000, &w), 0);
+    assert_int_equal(w.hpa, HPA + 1 * MB - 0x1000);
+    assert_int_equal(ept_split_at(e, 5 * MB + 0x1000), 0);  /* nothing mapped there */
+}
+
 static void test_protect(void **state)
 {
     struct ept *e = *state;
@@ -225,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_2m_where_possible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_overlap_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unmap_splits_2m, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_split_at_then_unmap_needs_no_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_for_each_leaf, setup, teardown),

@@ -9,7 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "xcr0.h"
+#include "xcr0_rules.h"
 
 #define SKX 0x2e7ull                     /* x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM PKRU */
 #define AVX_ONLY 0x7ull

@@ -43,6 +43,10 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t r
 /* Remove every mapping in the range (splitting 2 MiB leaves at the edges).
    0 or -ENOMEM (split needs a page). */
 int ept_unmap(struct ept *e, uint64_t gpa, uint64_t size);
+/* Make gpa the start of a leaf: split the 2 MiB leaf that covers gpa in its
+   middle into 4 KiB leaves (same pages and rights). 0 or -ENOMEM. Afterwards
+   an ept_unmap or ept_protect starting or ending at gpa needs no new table. */
+int ept_split_at(struct ept *e, uint64_t gpa);
 /* Set the rights of every mapped page in the range; rights 0 makes the pages
    inaccessible but keeps them (protect can give rights back). *removed is set
    when any page lost a right (the caller must INVEPT). -ENOENT if a page in

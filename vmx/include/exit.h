@@ -50,7 +50,6 @@ void exit_dump_guest(struct vcpu *v);
 /* Handlers, one per concern (exit_*.c). */
 enum exit_action exit_cpuid(struct vcpu *v);
 enum exit_action exit_hlt(struct vcpu *v);
-enum exit_action exit_io(struct vcpu *v);
 enum exit_action exit_vmcall(struct vcpu *v);
 enum exit_action exit_ept_violation(struct vcpu *v);
 enum exit_action exit_ept_misconfig(struct vcpu *v);
@@ -68,27 +67,3 @@ enum exit_action exit_exception_nmi(struct vcpu *v);
 enum exit_action exit_inject_ud_insn(struct vcpu *v);
 enum exit_action exit_invd_wbinvd(struct vcpu *v);
 enum exit_action exit_xsetbv(struct vcpu *v);
-enum exit_action exit_entry_failed(struct vcpu *v);
-
-/* TSC cycles v has used: guest time plus host time handling its exits (a
-   guest that makes the host do the work, e.g. endless REP INS/OUTS that the
-   host emulates 4096 elements per exit, must not run past its time limit
-   because the preemption timer counts guest time only). */
-uint64_t vcpu_time_used(const struct vcpu *v);
-/* v has a time limit and used it up (checked at timer and interrupt exits). */
-bool vcpu_time_is_up(const struct vcpu *v);
-
-/* VMX-preemption timer value for the next stretch of guest time: one host
-   timer tick (the guest's time slice), or less if the time budget ends sooner. */
-uint32_t vcpu_preemption_timer_value(const struct vcpu *v);
-
-/* Console output of guest bytes, line-buffered, "[vmN] " prefix (exit_io.c). */
-void vcpu_console_putc(struct vcpu *v, char c);
-void vcpu_console_flush(struct vcpu *v);
-
-/* Guest linear -> guest physical for the current guest paging mode (none,
-   32-bit, PAE, 4-level): 0; -EFAULT if the guest's page tables do not map
-   linear (not present); -ENXIO if a table entry lies in guest-physical
-   memory the guest may not read, with *gpa = that entry's GPA
-   (guest_paging.c). */
-int vcpu_linear_to_gpa(struct vcpu *v, uint64_t linear, uint64_t *gpa);

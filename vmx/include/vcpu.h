@@ -65,6 +65,7 @@ VCPU_OFFSET_CHECK(gpr[GPR_R15], 120);
 VCPU_OFFSET_CHECK(cr2, 128);
 VCPU_OFFSET_CHECK(host_rsp, 136);
 VCPU_OFFSET_CHECK(launched, 144);
+_Static_assert(HOST_RSP == 0x6C14, "vcpu_regs.inc: HOST_RSP_FIELD");
 
 /* Thread body of a vCPU: set up the VMCS, run until stopped, report, exit. */
 void vcpu_thread_main(void *vcpu);
@@ -74,3 +75,15 @@ void vcpu_switch_in(void *vcpu);
 /* Stop this vCPU with a reason; kinds other than HALTED stop the whole VM.
    Returns EXIT_STOP for handlers to return. */
 int vcpu_stop(struct vcpu *v, enum vm_stop_kind kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* TSC cycles v has used: guest time plus host time handling its exits (a
+   guest that makes the host do the work, e.g. endless REP INS/OUTS that the
+   host emulates 4096 elements per exit, must not run past its time limit
+   because the preemption timer counts guest time only). */
+uint64_t vcpu_time_used(const struct vcpu *v);
+/* v has a time limit and used it up (checked at timer and interrupt exits). */
+bool vcpu_time_is_up(const struct vcpu *v);
+
+/* VMX-preemption timer value for the next stretch of guest time: one host
+   timer tick (the guest's time slice), or less if the time budget ends sooner. */
+uint32_t vcpu_preemption_timer_value(const struct vcpu *v);

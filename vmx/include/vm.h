@@ -1,6 +1,6 @@
 /*
- * The kernel API for virtual machines (used by the VM syscalls of issue 5,
- * and by the VMX self test). A VM owns: an EPT, the host pages backing its
+ * The kernel API for virtual machines (used by the VM syscalls and the VMX
+ * self test). The limits are the ABI's (uapi/vm_abi.h), defined once there. A VM owns: an EPT, the host pages backing its
  * guest memory (zeroed, allocated by the kernel, freed with the VM), and up
  * to VM_MAX_VCPUS vCPUs, each a kernel thread with its own VMCS.
  *
@@ -24,20 +24,16 @@
 #pragma once
 
 #include "types.h"
+#include "uapi/vm_abi.h"
 #include "vmx_arch.h"
 #include "vmx_state.h"
 #include "vmx_stats.h"
 
-#define VM_MAX_VCPUS 8
-#define VM_MAX_MEM (64ull << 20)      /* guest memory per VM */
-#define VM_MAX_VMS 16                 /* VMs alive at once */
 #define VM_CONSOLE_CAPTURE 512        /* console bytes kept per VM */
 
-/* Guest memory rights (the EPT bits). 0 = present but inaccessible. */
-#define VM_R 1u
-#define VM_W 2u
-#define VM_X 4u
-#define VM_RWX 7u
+/* Guest memory rights: VM_R, VM_W, VM_X of the ABI (the EPT bits).
+   0 = present but inaccessible. */
+#define VM_RWX (VM_R | VM_W | VM_X)
 
 enum vm_state { VM_STATE_CREATED, VM_STATE_RUNNING, VM_STATE_STOPPED };
 
@@ -57,7 +53,7 @@ enum vm_stop_kind {
     VM_STOP_ERROR,           /* host-side failure, text says what */
 };
 
-#define VM_STOP_TEXT_MAX 160
+#define VM_STOP_TEXT_MAX VM_REASON_LEN
 
 /* How a vCPU starts. regs are the initial GPRs in SDM order (0 RAX, 1 RCX,
    2 RDX, 3 RBX, 4 unused (rsp below), 5 RBP, 6 RSI, 7 RDI, 8-15 R8-R15). */
@@ -100,7 +96,7 @@ void vm_put(struct vm *vm);
 int vm_list(int *ids, int max);
 
 /* Map [gpa, gpa+size) with new zeroed backing pages and rights (VM_R/W/X,
-   W needs R). Page aligned, below 512 GiB, within VM_MAX_MEM in total, no
+   W needs R). Page aligned, below 512 GiB, within VM_MEM_LIMIT in total, no
    overlap with mapped pages (-EEXIST). 2 MiB EPT pages where the range allows. */
 int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights);
 /* Unmap every mapped page in the range and free its backing (INVEPT first). */
@@ -136,6 +132,10 @@ void vm_get_info(struct vm *vm, struct vm_info *info);
 void vm_get_stats(struct vm *vm, struct vmx_stats *out);
 /* The last exits of vCPU `vcpu`, oldest first; returns the count or -EINVAL. */
 int vm_get_trace(struct vm *vm, int vcpu, struct vmx_trace_entry *out, size_t max);
+/* Call fn for every traced exit of every vCPU (each vCPU's oldest first,
+   e->vcpu filled in), with vm's lock held: 0 or -ESRCH. */
+typedef void (*vm_trace_visitor)(const struct vmx_trace_entry *e, void *ctx);
+int vm_visit_trace(struct vm *vm, vm_trace_visitor fn, void *ctx);
 /* Guest GPRs of a stopped vCPU (SDM order, as in vm_vcpu_params.regs); -EBUSY while it runs. */
 int vm_get_regs(struct vm *vm, int vcpu, uint64_t regs[16]);
 /* The last up to VM_CONSOLE_CAPTURE bytes the guest printed (port 0xE9,

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "types.h"
-#include "uapi/vm.h"
+#include "uapi/vm_abi.h"
 
 /* A guest-physical range for map/unmap/protect: 0, -EINVAL (gpa or size not
    4 KiB aligned, size 0), -ERANGE (wraps or ends above VM_GPA_LIMIT). */

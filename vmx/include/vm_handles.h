@@ -12,7 +12,7 @@
 #pragma once
 
 #include "types.h"
-#include "uapi/vm.h"
+#include "uapi/vm_abi.h"
 #include "vm_args.h"
 
 struct vm;

@@ -37,15 +37,13 @@ struct vm {
     size_t console_len;
 };
 
-/* Lock vm for a change or a consistent read; -ESRCH (and not locked) once
-   vm_destroy ran (a holder of a reference may still call in). */
-static inline int vm_lock_live(struct vm *vm)
+/* Take vm->lock for a change or a consistent read and say whether the VM
+   is still live: 0, or -ESRCH once vm_destroy ran (a holder of a reference
+   may still call in). The lock is held either way; the caller unlocks. */
+static inline int vm_lock_checked(struct vm *vm)
 {
     mutex_lock(&vm->lock);
-    if (vm->registered)
-        return 0;
-    mutex_unlock(&vm->lock);
-    return -ESRCH;
+    return vm->registered ? 0 : -ESRCH;
 }
 
 /* Remember a guest console byte for vm_get_console(). */

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "types.h"
-#include "uapi/vm.h"
+#include "uapi/vm_abi.h"
 
 struct vm_handle;
 

@@ -1,4 +1,4 @@
-/* The VM system calls (vmx/vm_syscalls.c; ABI in uapi/vm.h, docs/vm-api.md). */
+/* The VM system calls (vmx/vm_syscalls.c; ABI in uapi/vm_abi.h, docs/vm-api.md). */
 #pragma once
 
 /* Install the VM syscalls into the syscall table (boot, once). */

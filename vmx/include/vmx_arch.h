@@ -14,26 +14,17 @@
 #pragma once
 
 #include "types.h"
+#include "x86_arch.h"   /* CR0/CR4/RFLAGS bits, vectors: not VT-x, used with it */
 
 /* ---- Enabling VMX (SDM 23.6-23.7) -------------------------------------- */
 
 #define CPUID_1_ECX_VMX (1u << 5)          /* CPUID.01H:ECX[5] VMX supported */
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)  /* reserved for hypervisors: "running under one" */
-#define CPUID_HV_LEAF 0x40000000u          /* hypervisor vendor leaf */
 
 #define MSR_IA32_FEATURE_CONTROL 0x3A
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
 
-#define CR4_VMXE (1ull << 13)
-#define CR4_PAE (1ull << 5)
-#define CR4_PCIDE (1ull << 17)
-#define CR4_OSXSAVE (1ull << 18)
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_PG (1ull << 31)
 
 /* ---- Capability MSRs (SDM Appendix A) ----------------------------------- */
 
@@ -560,11 +551,6 @@ enum vmx_insn_error { VMX_INSN_ERROR_LIST(X_INSN_ERROR) };
 #define INTR_TYPE_SW_EXCEPTION 6u
 #define INTR_TYPE_OTHER 7u
 
-#define VEC_DB 1     /* debug */
-#define VEC_UD 6     /* invalid opcode */
-#define VEC_GP 13    /* general protection */
-#define VEC_PF 14    /* page fault */
-
 /* Guest interruptibility (24.4.2) and activity states. */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
@@ -585,9 +571,6 @@ enum vmx_insn_error { VMX_INSN_ERROR_LIST(X_INSN_ERROR) };
 #define AR_UNUSABLE (1u << 16)
 #define AR_RESERVED 0xFFFE0F00u
 
-#define RFLAGS_FIXED1 (1ull << 1)
-#define RFLAGS_VM (1ull << 17)
-#define RFLAGS_RESERVED 0xFFFFFFFFFFC08028ull   /* 63:22, 15, 5, 3 */
 
 /* ---- EPT (SDM 28.2, 24.6.11) --------------------------------------------- */
 #define EPT_R (1ull << 0)

@@ -14,6 +14,17 @@
 #include "types.h"
 #include "vmx_arch.h"
 
+/* One statistics slot per basic exit reason below EXIT_REASON_MAX, and one
+   more for every reason number at or beyond it (a CPU newer than the table,
+   or a corrupt field): such an exit is counted as what it is, "(unknown)",
+   never as another reason. */
+#define VMX_STATS_OUT_OF_RANGE EXIT_REASON_MAX
+#define VMX_STATS_SLOTS (EXIT_REASON_MAX + 1)
+static inline uint32_t vmx_stats_slot(uint32_t basic_reason)
+{
+    return basic_reason < EXIT_REASON_MAX ? basic_reason : VMX_STATS_OUT_OF_RANGE;
+}
+
 struct vmx_exit_stat {
     uint64_t count;
     uint64_t total_cycles;
@@ -22,7 +33,7 @@ struct vmx_exit_stat {
 };
 
 struct vmx_stats {
-    struct vmx_exit_stat exits[EXIT_REASON_MAX];
+    struct vmx_exit_stat exits[VMX_STATS_SLOTS];
     uint64_t entries;        /* VM entries that ran the guest (= exits; derived) */
     uint64_t guest_cycles;   /* TSC cycles between entry and exit */
     uint64_t host_cycles;    /* TSC cycles handling exits (= sum of totals; derived) */

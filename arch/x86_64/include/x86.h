@@ -1,7 +1,9 @@
-/* One-instruction wrappers for x86 instructions C cannot express. */
+/* One-instruction wrappers for x86 instructions C cannot express (the
+   architectural constants they use are in x86_arch.h). */
 #pragma once
 
 #include "types.h"
+#include "x86_arch.h"
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
@@ -37,7 +39,6 @@ static inline uint64_t read_rflags(void)
     __asm__ volatile("pushfq; popq %0" : "=r"(f));
     return f;
 }
-#define RFLAGS_IF (1ull << 9)
 
 /* Disable interrupts and return whether they were enabled before. */
 static inline bool irq_save(void)
@@ -90,20 +91,3 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, 
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
-
-/* Architectural MSR numbers (SDM Vol. 4, chapter 2). */
-#define MSR_EFER 0xC0000080
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_FMASK 0xC0000084
-#define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101
-#define MSR_KERNEL_GS_BASE 0xC0000102
-#define MSR_PAT 0x277
-#define MSR_SYSENTER_CS 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)

@@ -1,6 +1,6 @@
 /*
  * vm.h: create and run virtual machines (wrappers of the VM system calls,
- * numbers and records in uapi/vm.h; semantics in docs/vm-api.md).
+ * numbers and records in uapi/vm_abi.h; semantics in docs/vm-api.md).
  *
  * Every call returns >= 0 on success; on failure it returns -1 and sets
  * errno (each bad argument has its own code, see docs/vm-api.md).
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include_next <vm.h>   /* the shared ABI in common/include/uapi/vm.h */
+#include <vm_abi.h>   /* the shared ABI: common/include/uapi/vm_abi.h */
 
 int vm_create(unsigned flags);
 int vm_destroy(int vm);

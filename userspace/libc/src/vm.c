@@ -1,5 +1,5 @@
 /*
- * vm.c: libc wrappers of the VM system calls (uapi/vm.h) and the small
+ * vm.c: libc wrappers of the VM system calls (uapi/vm_abi.h) and the small
  * parsing helpers the vm and vmstat programs share. A negative kernel
  * result becomes errno and -1 (__syscall_ret), like every libc wrapper.
  */

@@ -35,8 +35,8 @@
 #define VM_PAGE_SIZE 4096ull
 #define VM_GPA_LIMIT (1ull << 30)       /* guest-physical addresses below 1 GiB */
 #define VM_MEM_LIMIT (64ull << 20)      /* backing memory per VM */
-#define VM_MAX_VMS 16                   /* VMs alive at once, system wide (= vmx/include/vm.h) */
-#define VM_MAX_VCPUS 8                  /* vCPUs per VM (= vmx/include/vm.h) */
+#define VM_MAX_VMS 16                   /* VMs alive at once, system wide */
+#define VM_MAX_VCPUS 8                  /* vCPUs per VM */
 #define VM_MAX_REGIONS 32               /* vm_map calls alive per VM */
 #define VM_KEPT_RECORDS 16              /* destroyed VMs whose vm_info/vm_stats/vm_trace
                                            records are kept (the newest ones) */
