@@ -60,6 +60,31 @@ def quiet(args, cwd=None):
     return p.returncode == 0, p.stdout
 
 
+def seed_kernel_objects(solution_build, skel_build, region_paths):
+    """Copy the solution's kernel objects that the regions cannot change into the
+    skeleton's fresh build directory, newer than their sources, so that make
+    compiles only the rest: the region files and every file including one (as
+    the solution's dependency files .o.d say). Return how many were copied."""
+    sol_dir = Path(solution_build) / "CMakeFiles" / "kernel_objs.dir"
+    skel_dir = Path(skel_build) / "CMakeFiles" / "kernel_objs.dir"
+    changed = {str(REPO / f) for f in region_paths}
+    copied = 0
+    for obj in sol_dir.rglob("*.o"):
+        rel = obj.relative_to(sol_dir)
+        if str(REPO / str(rel)[:-2]) in changed:
+            continue
+        dep = obj.with_name(obj.name + ".d")
+        if not dep.exists():
+            continue
+        deps = set(dep.read_text(errors="ignore").replace("\\\n", " ").split())
+        if deps & changed:
+            continue
+        (skel_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(obj, skel_dir / rel)     # a new mtime: newer than the source
+        copied += 1
+    return copied
+
+
 def build_skeleton(name, work, solution_build):
     """Generate and build name's skeleton under work; return (image dir or None,
     what happened). The image dir holds isodir/ and sweb.iso like a build dir."""
@@ -71,11 +96,13 @@ def build_skeleton(name, work, solution_build):
     kernel_only = all(f.startswith(KERNEL_DIRS) for f in files)
     ok, out = quiet(["cmake", "-S", str(src), "-B", str(bdir), "-DBUILD_UNIT_TESTS=OFF"])
     if ok:
+        seeded = seed_kernel_objects(solution_build, bdir, files)
         target = ["--target", "kernel"] if kernel_only else []
         ok, out = quiet(["cmake", "--build", str(bdir), "--parallel", "1"] + target)
     if not ok:
         return None, "the skeleton does not build:\n" + "\n".join(out.strip().split("\n")[-15:])
-    what = f"{len(files)} file(s) with TODO({name}): {', '.join(files)}"
+    what = (f"{len(files)} file(s) with TODO({name}): {', '.join(files)}; "
+            f"{seeded} unchanged kernel objects taken from the solution build")
     if not kernel_only:
         return bdir, what + "; whole image built"
     img = work / "image"
