@@ -159,6 +159,32 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t r
     return 0;
 }
 
+int ept_map_alias(struct ept *e, uint64_t gpa, uint64_t src, uint64_t size, uint64_t rights)
+{
+    if (!range_ok(gpa, size) || !range_ok(src, size) || (rights & ~EPT_RWX) || !(rights & EPT_R) ||
+        ((rights & EPT_W) && !(rights & EPT_R)) || (gpa < src + size && src < gpa + size))
+        return -EINVAL;
+    struct ept_walk w;
+    for (uint64_t off = 0; off < size; off += EPT_PAGE_4K) {   /* all or nothing */
+        if (ept_walk(e, src + off, &w) < 0 || w.alias)
+            return -ENOENT;
+        if (ept_walk(e, gpa + off, &w) == 0)
+            return -EEXIST;
+    }
+    for (uint64_t off = 0; off < size; off += EPT_PAGE_4K) {
+        int err;
+        ept_walk(e, src + off, &w);
+        uint64_t *pte = find_pte(e, gpa + off, true, false, &err);
+        if (!pte) {
+            if (off)
+                ept_unmap(e, gpa, off);   /* 4 KiB leaves only: needs no memory */
+            return err ? err : -ENOMEM;
+        }
+        *pte = (w.hpa & EPT_ADDR_MASK) | rights | LEAF_FLAGS | EPT_SW_ALIAS;
+    }
+    return 0;
+}
+
 /* Leaf slot covering gpa for a change of one 4 KiB page, or a whole 2 MiB leaf
    when [gpa, end) covers it (then *step = 2 MiB). NULL if nothing is mapped. */
 static uint64_t *leaf_for_change(struct ept *e, uint64_t gpa, uint64_t end, uint64_t *step, int *err)
@@ -245,6 +271,7 @@ int ept_walk(const struct ept *e, uint64_t gpa, struct ept_walk *w)
             w->hpa = (ent & EPT_ADDR_MASK & ~page_mask) | (gpa & page_mask);
             w->rights = ent & EPT_RWX;
             w->leaf_level = level;
+            w->alias = (ent & EPT_SW_ALIAS) != 0;
             return 0;
         }
         t = table(e, ent & EPT_ADDR_MASK);
@@ -261,9 +288,10 @@ static void leaves_in(const struct ept *e, uint64_t phys, int level, uint64_t ba
         uint64_t ent = t[i], gpa = base + (i << LEVEL_SHIFT(level));
         if (!entry_present(ent))
             continue;
-        if (level == 1 || (level == 2 && (ent & EPT_LARGE)))
-            fn(gpa, ent & EPT_ADDR_MASK, 1ull << LEVEL_SHIFT(level), ctx);
-        else
+        if (level == 1 || (level == 2 && (ent & EPT_LARGE))) {
+            if (!(ent & EPT_SW_ALIAS))
+                fn(gpa, ent & EPT_ADDR_MASK, 1ull << LEVEL_SHIFT(level), ctx);
+        } else
             leaves_in(e, ent & EPT_ADDR_MASK, level - 1, gpa, fn, ctx);
     }
 }

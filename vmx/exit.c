@@ -8,6 +8,7 @@
 #include "exit.h"
 #include "exit_io.h"
 #include "kprintf.h"
+#include "vcpu_events.h"
 #include "vm_internal.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -17,6 +18,7 @@ static const exit_handler exit_handlers[EXIT_REASON_MAX] = {
     [EXIT_REASON_EXTERNAL_INTERRUPT] = exit_external_interrupt,
     [EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
     [EXIT_REASON_INIT_SIGNAL] = exit_init_sipi,
+    [EXIT_REASON_INTERRUPT_WINDOW] = exit_interrupt_window,
     [EXIT_REASON_SIPI_SIGNAL] = exit_init_sipi,
     [EXIT_REASON_CPUID] = exit_cpuid,
     [EXIT_REASON_GETSEC] = exit_inject_ud_insn,
@@ -67,6 +69,8 @@ enum exit_action exit_dispatch(struct vcpu *v)
     if (__builtin_expect(reason & EXIT_REASON_FAILED_ENTRY, 0)) {
         a = exit_entry_failed(v);
     } else {
+        if (reason < 64 && ((1ull << reason) & VECTORING_EXITS))
+            vcpu_reinject_vectoring(v);   /* an interrupted delivery is not lost (SDM 27.2.4) */
         exit_handler h = reason < EXIT_REASON_MAX ? exit_handlers[reason] : NULL;
         a = h ? h(v) : exit_unexpected(v);
     }

@@ -5,6 +5,7 @@
  */
 #include "exit.h"
 #include "kprintf.h"
+#include "vcpu_events.h"
 #include "vm_internal.h"
 #include "vmx.h"
 
@@ -52,7 +53,7 @@ enum exit_action exit_init_sipi(struct vcpu *v)
 enum exit_action exit_hlt(struct vcpu *v)
 {
     exit_skip_instruction(v);
-    return vcpu_stop(v, VM_STOP_HALTED, "halted");
+    return vcpu_halt(v);   /* waits for an interrupt with IF = 1 (vcpu_events.c) */
 }
 
 #define DR6_QUAL_BITS (DR6_B0_B3 | DR6_BD | DR6_BS)   /* the #DB qualification (SDM 27.2.1) */

@@ -1,15 +1,17 @@
 /*
  * I/O instruction exits (SDM 25.1.3, qualification Table 27-5). Every port
- * exits (all-ones I/O bitmaps). Emulated: port 0xE9 (the Bochs/QEMU debug
- * console) and COM1 data (0x3F8) print guest bytes on the console, line
- * buffered with a "[vmN] " prefix; COM1 line status (0x3FD) reads
- * "transmitter empty". Any other port: writes are ignored, reads return all
- * ones (an empty ISA bus). INS/OUTS and their REP forms are decoded from the
- * qualification and the VM-exit instruction information (27.2.5) and
- * emulated through the guest's paging (guest_paging.c); an element may
- * cross a page. Faults as the CPU would raise them: #PF for the guest, or
- * an EPT-violation stop. At most REP_MAX_PER_EXIT elements per exit, then an
- * interrupt window (host time counts against the time limit, exit.h).
+ * exits (all-ones I/O bitmaps) and goes through the VM's port-I/O bus
+ * (platform.h): the PC devices, or all ones / dropped for a port nobody
+ * claims (an empty ISA bus). Guest bytes for the console (UART, debug
+ * ports) are printed line buffered with a "[vmN] " prefix. INS/OUTS and
+ * their REP forms are decoded from the qualification and the VM-exit
+ * instruction information (27.2.5) and emulated through the guest's paging
+ * (guest_paging.c); an element may cross a page. Faults as the CPU would
+ * raise them: #PF for the guest, or an EPT-violation stop. At most
+ * REP_MAX_PER_EXIT elements per exit, then an interrupt window (host time
+ * counts against the time limit, exit.h). After every access the vCPU looks
+ * at its events before the next entry (a device may have raised an IRQ, or
+ * the PIT a new deadline); a reset request stops the VM with "reset".
  * vCPU thread, interrupts off.
  */
 #include "errno.h"
@@ -18,14 +20,12 @@
 #include "guest_paging.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "platform.h"
+#include "vcpu_events.h"
 #include "vm_internal.h"
 #include "vmx.h"
 #include "x86.h"
 
-#define PORT_DEBUGCON 0xE9
-#define PORT_COM1_DATA 0x3F8
-#define PORT_COM1_LSR 0x3FD
-#define LSR_TX_EMPTY 0x60        /* THRE | TEMT */
 #define REP_MAX_PER_EXIT 4096    /* bound the time one exit takes; the guest re-executes the rest
                                     after an interrupt window */
 
@@ -54,17 +54,26 @@ void vcpu_console_putc(struct vcpu *v, char c)
         vcpu_console_flush(v);
 }
 
-static void port_write(struct vcpu *v, uint16_t port, uint32_t value)
+static void port_write(struct vcpu *v, uint16_t port, unsigned size, uint32_t value)
 {
-    if (port == PORT_DEBUGCON || port == PORT_COM1_DATA)
-        vcpu_console_putc(v, (char)value);
+    platform_out(&v->vm->platform, v, port, size, value);
 }
 
-static uint32_t port_read(uint16_t port)
+static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
 {
-    if (port == PORT_COM1_LSR)
-        return LSR_TX_EMPTY;
-    return 0xFFFFFFFFu;
+    return platform_in(&v->vm->platform, v, port, size);
+}
+
+/* After the access: a reset request stops the VM; anything else a device did
+   (an IRQ line, a new PIT count) is looked at before the next entry. */
+static enum exit_action io_done(struct vcpu *v, enum exit_action a)
+{
+    if (a == EXIT_STOP)
+        return a;
+    if (v->vm->platform.reset_requested)
+        return vcpu_stop(v, VM_STOP_RESET, "reset");
+    vcpu_events_changed(v);
+    return a;
 }
 
 static uint64_t size_mask(unsigned bytes) { return bytes == 4 ? 0xFFFFFFFFull : (1ull << (8 * bytes)) - 1; }
@@ -75,14 +84,14 @@ static enum exit_action io_simple(struct vcpu *v, uint64_t q)
     uint16_t port = IO_QUAL_PORT(q);
     if (q & IO_QUAL_IN) {
         uint64_t m = size_mask(size);
-        uint64_t val = port_read(port) & m;
+        uint64_t val = port_read(v, port, size) & m;
         /* IN EAX zero-extends into RAX; AL/AX keep the upper bits (SDM Vol. 1 3.4.1.1). */
         v->gpr[GPR_RAX] = size == 4 ? val : (v->gpr[GPR_RAX] & ~m) | val;
     } else {
-        port_write(v, port, (uint32_t)(v->gpr[GPR_RAX] & size_mask(size)));
+        port_write(v, port, size, (uint32_t)(v->gpr[GPR_RAX] & size_mask(size)));
     }
     exit_skip_instruction(v);
-    return EXIT_RESUME;
+    return io_done(v, EXIT_RESUME);
 }
 
 /* Guest address size of a string instruction: from the instruction information
@@ -129,13 +138,13 @@ static int string_element(struct vcpu *v, uint64_t q, uint64_t lin, unsigned siz
         return err;
     uint32_t val = 0;
     if (in) {
-        val = port_read(IO_QUAL_PORT(q));
+        val = port_read(v, IO_QUAL_PORT(q), size);
         for (unsigned i = 0; i < size; i++)
             *p[i] = (uint8_t)(val >> (8 * i));
     } else {
         for (unsigned i = 0; i < size; i++)
             val |= (uint32_t)*p[i] << (8 * i);
-        port_write(v, IO_QUAL_PORT(q), val);
+        port_write(v, IO_QUAL_PORT(q), size, val);
     }
     return 0;
 }
@@ -170,7 +179,7 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
         uint64_t off = v->gpr[idx] & amask, where = 0;
         int err = string_element(v, q, base + off, size, &where);
         if (err < 0)   /* the elements done so far stay done (RCX, RSI/RDI say so) */
-            return string_fault(v, err, where, in);
+            return io_done(v, string_fault(v, err, where, in));
         v->gpr[idx] = (v->gpr[idx] & ~amask) | ((off + (uint64_t)step) & amask);
         count--;
         if (rep)
@@ -178,13 +187,13 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
     }
     if (!count) {   /* done: next instruction */
         exit_skip_instruction(v);
-        return EXIT_RESUME;
+        return io_done(v, EXIT_RESUME);
     }
     /* Re-execute the REP with the new RCX, after an interrupt window: this
        exit took host time the preemption timer does not see (a guest with
        IF = 0 gets no external-interrupt exits in Bochs), so the host's timer
        must get its chance here (and the time limit is checked there). */
-    return EXIT_YIELD;
+    return io_done(v, EXIT_YIELD);
 }
 
 enum exit_action exit_io(struct vcpu *v)

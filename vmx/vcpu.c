@@ -17,6 +17,7 @@
 #include "thread.h"
 #include "timer.h"
 #include "vcpu.h"
+#include "vcpu_events.h"
 #include "vm_internal.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -44,7 +45,7 @@ void vcpu_switch_in(void *vcpu)
 
 uint64_t vcpu_time_used(const struct vcpu *v)
 {
-    uint64_t used = v->stats.guest_cycles;
+    uint64_t used = v->stats.guest_cycles + v->halt_cycles;
     for (unsigned i = 0; i < VMX_STATS_SLOTS; i++)
         used += v->stats.exits[i].total_cycles;
     return used;
@@ -98,7 +99,7 @@ static void build_state(struct vcpu *v, struct vmx_entry_state *s)
     s->host_ia32e = (s->host.efer & EFER_LMA) != 0;
     vmx_guest_state_init(&s->guest, &vmx.caps, p->mode, p->entry, p->rsp, p->cr3, p->gdtr_base, p->gdtr_limit,
                          &s->ctl.entry);
-    s->ctl.cr0_shadow = s->guest.cr0 & ~(p->mode == VMX_MODE_LONG64 ? 0 : CR0_NE);
+    s->ctl.cr0_shadow = s->guest.cr0 & ~(vmx_mode_is_long(p->mode) ? 0 : CR0_NE);
     s->ctl.cr4_shadow = s->guest.cr4 & ~CR4_VMXE;
     s->guest.preemption_timer = vcpu_preemption_timer_value(v);
 }
@@ -172,17 +173,22 @@ static inline void interrupt_window(void)
 }
 
 /* The slow path of the loop, after an exit whose handler did not say
-   RESUME or at the end of a time slice: let the host take its interrupts
-   (other threads, perhaps other guests' vCPUs, may run meanwhile, so the
-   guest's CR2 and XCR0 are put aside), then see whether the vCPU was
-   killed or used up its time. A stop request from another thread can only
-   arrive while this thread is switched out, which happens only in the
-   interrupt window (one CPU, interrupts off otherwise), so it is checked
-   here. Returns false when the vCPU stops. */
-static bool run_loop_slow_path(struct vcpu *v, enum exit_action a)
+   RESUME, at the end of a time slice, or when the guest's events need a
+   look (v->event_deadline, vcpu_events.h). After a YIELD or at the end of
+   the slice: let the host take its interrupts (other threads, perhaps
+   other guests' vCPUs, may run meanwhile, so the guest's CR2 and XCR0 are
+   put aside), then see whether the vCPU was killed or used up its time. A
+   stop request from another thread can only arrive while this thread is
+   switched out, which happens only in the interrupt window or in a halt
+   (one CPU, interrupts off otherwise), so it is checked there. Then the
+   events: timer interrupts due, HLT waiting, injection. Returns false when
+   the vCPU stops. */
+static bool run_loop_slow_path(struct vcpu *v, enum exit_action a, uint64_t now, uint64_t *slice_end)
 {
     if (a == EXIT_STOP)
         return false;
+    if (a == EXIT_RESUME && now < *slice_end)
+        return vcpu_events_before_entry(v, slice_end);
     v->cr2 = read_cr2();   /* other threads may page-fault */
     xcr0_leave_guest(v);   /* ... or be vCPUs of other guests */
     interrupt_window();
@@ -196,7 +202,8 @@ static bool run_loop_slow_path(struct vcpu *v, enum exit_action a)
         vcpu_stop(v, VM_STOP_TIMEOUT, "timeout");
         return false;
     }
-    return true;
+    *slice_end = rdtsc() + vmx.tsc_hz / TIMER_HZ;
+    return vcpu_events_before_entry(v, slice_end);
 }
 
 /* The hot loop: enter, read the exit, handle it, account it; everything
@@ -210,8 +217,8 @@ static void run_loop(struct vcpu *v)
        only (and in Bochs a guest with IF = 0 gets no external-interrupt
        exits). A guest looping over a cheap exiting instruction (#UD handler
        running MWAIT, found by vmfuzz) otherwise kept the CPU for ever. */
-    const uint64_t slice = vmx.tsc_hz / TIMER_HZ;
-    uint64_t slice_end = t_entry + slice;
+    uint64_t slice_end = t_entry + vmx.tsc_hz / TIMER_HZ;
+    v->event_deadline = slice_end;
     if (v->stop_request) {
         vcpu_stop(v, VM_STOP_KILLED, "killed");
         return;
@@ -231,11 +238,10 @@ static void run_loop(struct vcpu *v)
         uint64_t t_done = rdtsc();
         account_exit(v, x, reason, t_entry, t_exit, t_done);
         t_entry = t_done;
-        if (__builtin_expect(a != EXIT_RESUME || t_done >= slice_end, 0)) {
-            if (!run_loop_slow_path(v, a))
+        if (__builtin_expect(a != EXIT_RESUME || t_done >= v->event_deadline, 0)) {
+            if (!run_loop_slow_path(v, a, t_done, &slice_end))
                 return;
             t_entry = rdtsc();
-            slice_end = t_entry + slice;
         }
     }
 }

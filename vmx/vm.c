@@ -29,7 +29,7 @@ static const char *const stop_names[] = {
     [VM_STOP_EPT_VIOLATION] = "EPT violation", [VM_STOP_EPT_MISCONFIG] = "EPT misconfiguration",
     [VM_STOP_TRIPLE_FAULT] = "triple fault", [VM_STOP_KILLED] = "killed", [VM_STOP_TIMEOUT] = "timeout",
     [VM_STOP_UNHANDLED] = "unhandled exit", [VM_STOP_ENTRY_FAILED] = "entry failed",
-    [VM_STOP_INIT_SIPI] = "INIT/SIPI", [VM_STOP_ERROR] = "error",
+    [VM_STOP_INIT_SIPI] = "INIT/SIPI", [VM_STOP_ERROR] = "error", [VM_STOP_RESET] = "reset",
 };
 
 const char *vm_stop_kind_name(enum vm_stop_kind k)
@@ -123,6 +123,7 @@ int vm_create(struct vm **out)
     if (!vm || ept_init(&vm->ept, &kernel_pager, (vmx.caps.ept_vpid & EPT_CAP_2M) != 0) < 0)
         goto out;
     vm_init_fields(vm);
+    platform_init(&vm->platform, vm);
     registry[slot] = vm;
     *out = vm;
     err = 0;
@@ -183,9 +184,9 @@ int vm_list(int *ids, int max)
 /* A mode the core can start, with an entry point and CR3 that fit it. */
 static bool vcpu_params_ok(const struct vm_vcpu_params *p)
 {
-    if ((unsigned)p->mode > VMX_MODE_LONG64)
+    if ((unsigned)p->mode > VMX_MODE_LINUX64)
         return false;
-    if (p->mode == VMX_MODE_LONG64)
+    if (vmx_mode_is_long(p->mode))
         return p->cr3 != 0;
     return p->entry <= (p->mode == VMX_MODE_REAL ? 0xFFFFull : 0xFFFFFFFFull);
 }
@@ -273,6 +274,9 @@ int vm_start(struct vm *vm)
     if (err)
         goto out;
     uint64_t budget = vm->time_limit_ms ? vm->time_limit_ms * (vmx.tsc_hz / 1000) : 0;
+    platform_set_machine(&vm->platform, MIN(vm->mem_pages * PAGE_SIZE, 4ull << 30),
+                         vm->mem_pages * PAGE_SIZE > (4ull << 30) ? vm->mem_pages * PAGE_SIZE - (4ull << 30) : 0,
+                         (unsigned)vm->nvcpus);
     spin_lock(&vm->stop_lock);
     vm->running_vcpus = vm->nvcpus;
     vm->state = VM_STATE_RUNNING;
@@ -295,6 +299,7 @@ void vm_record_stop(struct vm *vm, enum vm_stop_kind kind, int64_t code, const c
     for (int i = 0; i < vm->nvcpus; i++)
         vm->vcpus[i]->stop_request = true;
     spin_unlock(&vm->stop_lock);
+    platform_wake(&vm->platform);   /* vCPUs halted in HLT see the request */
 }
 
 void vm_vcpu_stopped(struct vm *vm, struct vcpu *v)

@@ -40,7 +40,11 @@ int vm_args_check_mode(uint64_t mode, uint64_t entry)
     case VM_MODE_PROT32:
         return entry < (1ull << 32) ? 0 : -EINVAL;
     case VM_MODE_LONG64:
-        return entry < VM_GPA_LIMIT ? 0 : -EINVAL;  /* inside the identity map */
+        return entry < VM_LONG64_IDENTITY ? 0 : -EINVAL;  /* inside the identity map */
+    case VM_MODE_RESET:
+        return 0;                                       /* the reset vector is fixed */
+    case VM_MODE_LINUX64:
+        return entry < VM_GPA_LIMIT ? 0 : -EINVAL;      /* inside its 4 GiB identity map */
     default:
         return -EINVAL;
     }

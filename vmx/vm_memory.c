@@ -168,6 +168,9 @@ int vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
     int err = vm_lock_checked(vm);
     if (err)
         goto out;
+    err = -EBUSY;                    /* an alias would outlive its pages */
+    if (vm_alias_touches(vm, gpa, size))
+        goto out;
     /* Cut 2 MiB leaves at the edges first: that is the only step that
        allocates, so a failure leaves every page mapped. */
     err = ept_split_at(&vm->ept, gpa);

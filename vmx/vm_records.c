@@ -27,6 +27,7 @@ static uint32_t stop_code(enum vm_stop_kind k)
     case VM_STOP_ENTRY_FAILED: return VM_STOPPED_ENTRY_FAILED;
     case VM_STOP_INIT_SIPI: return VM_STOPPED_INIT_SIPI;
     case VM_STOP_ERROR: return VM_STOPPED_ERROR;
+    case VM_STOP_RESET: return VM_STOPPED_RESET;
     default: return VM_STOPPED_NONE;
     }
 }
@@ -103,6 +104,8 @@ void vm_record_status(const struct vm_handle *h, struct vm_status *out)
     out->regions = (uint32_t)h->regions.n;
     for (int i = 0; i < h->regions.n && i < VM_INFO_REGIONS; i++)
         out->region[i] = h->regions.r[i];
+    out->naliases = h->naliases;
+    memcpy(out->alias, h->aliases, sizeof(out->alias));
     struct vmx_stats core;                      /* ~3 KiB of the 16 KiB stack */
     vm_get_stats(h->vm, &core);
     out->exits = vmx_stats_total_exits(&core);

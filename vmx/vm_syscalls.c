@@ -20,6 +20,7 @@
 #include "uaccess.h"
 #include "vm.h"
 #include "vm_args.h"
+#include "vm_boot.h"
 #include "vm_handles.h"
 #include "vm_load.h"
 #include "vm_records.h"
@@ -269,8 +270,10 @@ static void fill_params(struct vm_vcpu_params *p, uint64_t mode, uint64_t entry,
                         const struct vm_regs *r, int index)
 {
     memset(p, 0, sizeof(*p));
-    p->mode = mode == VM_MODE_REAL ? VMX_MODE_REAL
-              : mode == VM_MODE_PROT32 ? VMX_MODE_PROT32 : VMX_MODE_LONG64;
+    static const enum vmx_mode modes[] = {[VM_MODE_REAL] = VMX_MODE_REAL, [VM_MODE_PROT32] = VMX_MODE_PROT32,
+                                          [VM_MODE_LONG64] = VMX_MODE_LONG64, [VM_MODE_RESET] = VMX_MODE_RESET,
+                                          [VM_MODE_LINUX64] = VMX_MODE_LINUX64};
+    p->mode = modes[mode];   /* vm_args_check_mode accepted it */
     p->entry = entry;
     p->rsp = r->rsp;
     const uint64_t sdm_order[16] = {r->rax, r->rcx, r->rdx, r->rbx, 0, r->rbp, r->rsi, r->rdi,
@@ -322,6 +325,8 @@ static int64_t sys_vm_vcpu_create(uint64_t id, uint64_t mode, uint64_t entry, ui
     fill_params(&params, mode, entry, &regs, core_info(h).vcpus);
     if (mode == VM_MODE_LONG64)
         err = add_long_mode_tables(h, &params);
+    else if (mode == VM_MODE_LINUX64)
+        err = vm_linux_boot_tables(h, &params);
     if (err)
         goto out;
     err = vm_vcpu_create(h->vm, &params);   /* the index */
@@ -562,4 +567,5 @@ void vm_syscalls_init(void)
     for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
         if (syscall_register(calls[i].nr, calls[i].fn) < 0)
             kprintf("vm: syscall %u already taken\n", calls[i].nr);
+    vm_boot_syscalls_init();
 }

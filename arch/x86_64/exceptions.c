@@ -4,7 +4,9 @@
  * stack for NMI, #DF and #MC (gdt.h).
  *
  * Order of decisions: a fault inside safe_read_u64 (backtrace walker)
- * resumes there; a fault in ring 3 goes to the process code, which kills
+ * resumes there; a page fault that is part of normal operation (copy on
+ * write, stack growth; see user_page_fault_resolve) is resolved and the
+ * instruction retried; a fault in ring 3 goes to the process code, which kills
  * the process; a kernel fault at a registered user-memory access resumes at
  * its fixup (-EFAULT path); anything else is a kernel bug: print a dump
  * and power off with the failure status, so a test run ends.
@@ -65,6 +67,8 @@ void exception_handle(struct trap_frame *f)
         return;
     if (exception_is_fatal_abort(f->vector))
         exception_kernel_fatal(f, cr2);
+    if (f->vector == EXC_PAGE_FAULT && user_page_fault_resolve(f, cr2))
+        return;
     if (trap_from_user(f)) {
         uint64_t addr = f->vector == EXC_PAGE_FAULT ? cr2 : f->rip;
         process_user_fault(f, exception_name((unsigned)f->vector), addr);

@@ -7,8 +7,12 @@
  *   0 .. USER_IMAGE_MIN          never mapped (NULL dereferences fault)
  *   ELF segments                 within [USER_IMAGE_MIN, USER_IMAGE_END)
  *   heap (sbrk)                  from the first page after the image, at most USER_HEAP_MAX
- *   thread stacks                slots below USER_STACK_TOP, USER_STACK_SIZE each,
- *                                with unmapped gaps between them
+ *   thread stacks                slots below USER_STACK_TOP, USER_STACK_SLOT apart;
+ *                                each grows on demand down to USER_STACK_LIMIT,
+ *                                so unmapped gaps stay between them
+ *
+ * After fork, parent and child share their pages copy-on-write (PTE_COW,
+ * page_ref.h); the page-fault handler copies a page on the first write.
  *
  * Locking: proc_lock (process.c) guards the process list, states and
  * parent links; p->lock (a mutex) guards p's memory ranges, heap and
@@ -30,7 +34,8 @@ struct trap_frame;
 #define USER_IMAGE_END ELF_USER_END               /* segments end below this */
 #define USER_HEAP_MAX (1ull << 30)                /* sbrk may grow the heap to 1 GiB */
 #define USER_STACK_TOP 0x00007FFFFFFFF000ull      /* top of the main thread's stack */
-#define USER_STACK_SIZE (128ull * 1024)           /* mapped bytes per thread stack */
+#define USER_STACK_INITIAL (8ull * 1024)          /* mapped when a thread starts */
+#define USER_STACK_LIMIT (512ull * 1024)          /* a stack grows on demand to this size */
 #define USER_STACK_SLOT (1ull << 20)              /* distance between stack tops */
 #define PROC_MAX_THREADS 64
 #define PROC_MAX_FDS 32
@@ -68,9 +73,7 @@ struct process {
     int pid;
     int parent;                          /* pid; 0: the kernel (waits); PARENT_NONE */
     char name[PROC_NAME_MAX];
-    #define PARENT_NONE (-1)     /* parent exited: the process reaps itself */
-
-enum process_state state;
+    enum process_state state;
     int exit_status;
     bool exiting;                        /* exit or kill started: threads leave */
     uint64_t root;                       /* PML4 physical address */
@@ -88,6 +91,7 @@ enum process_state state;
 
     struct spinlock fd_lock;
     struct file *fds[PROC_MAX_FDS];
+    char cwd[PATH_MAX];                  /* canonical working directory (p->lock) */
 
     struct exit_hook *exit_hooks;
     bool hooks_done;                     /* exit hooks have run: no new ones */

@@ -51,3 +51,5 @@ SYSCALL_DECL(sys_gettid);
 SYSCALL_DECL(sys_unlink);
 SYSCALL_DECL(sys_mkdir);
 SYSCALL_DECL(sys_getppid);
+SYSCALL_DECL(sys_fork);
+SYSCALL_DECL(sys_exec);

@@ -21,6 +21,7 @@
 #include "paging.h"
 #include "pmm.h"
 #include "process.h"
+#include "process_internal.h"
 #include "thread_internal.h"
 #include "tty.h"
 #include "user_memory.h"
@@ -71,7 +72,7 @@ static void unlink_locked(struct process *p)
     }
 }
 
-static const char *path_basename(const char *path)
+const char *process_basename(const char *path)
 {
     const char *b = path;
     for (const char *s = path; *s; s++)
@@ -80,7 +81,7 @@ static const char *path_basename(const char *path)
     return b;
 }
 
-static struct process *process_alloc(const char *path, int parent)
+struct process *process_alloc(const char *path, int parent)
 {
     struct process *p = kzalloc(sizeof(*p));
     if (!p)
@@ -90,7 +91,8 @@ static struct process *process_alloc(const char *path, int parent)
         kfree(p);
         return NULL;
     }
-    strlcpy(p->name, path_basename(path), sizeof(p->name));
+    strlcpy(p->name, process_basename(path), sizeof(p->name));
+    strlcpy(p->cwd, "/", sizeof(p->cwd));
     p->parent = parent;
     p->state = PROC_ALIVE;
     mutex_init(&p->lock, "process");
@@ -98,25 +100,32 @@ static struct process *process_alloc(const char *path, int parent)
     return p;
 }
 
-/* Free p's memory, page tables and descriptors (p is not running). */
-static void process_free_resources(struct process *p)
+uint64_t process_stack_top(int slot) { return USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT; }
+
+void process_free_memory(struct process *p)
 {
-    fd_close_all(p);
     for (int i = 0; i < p->nsegments; i++)
         umem_unmap_range(p, p->segments[i].start, p->segments[i].end);
     p->nsegments = 0;
     umem_unmap_range(p, p->heap_start, ALIGN_UP(p->brk, PAGE_SIZE));
     for (int slot = 0; slot < PROC_MAX_THREADS; slot++) {
         if (p->stack_slots & (1ull << slot)) {
-            uint64_t top = USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT;
-            umem_unmap_range(p, top - USER_STACK_SIZE, top);
+            uint64_t top = process_stack_top(slot);
+            umem_unmap_range(p, top - USER_STACK_LIMIT, top);
         }
     }
     p->stack_slots = 0;
     if (p->pages != 0)
         kprintf("process %s: %lu user pages not accounted for\n", p->name, p->pages);
-    paging_destroy_address_space(p->root);
+    if (p->root)
+        paging_destroy_address_space(p->root);
     p->root = 0;
+}
+
+void process_free_resources(struct process *p)
+{
+    fd_close_all(p);
+    process_free_memory(p);
     while (p->uthreads) {
         struct uthread_rec *r = p->uthreads;
         p->uthreads = r->next;
@@ -124,16 +133,16 @@ static void process_free_resources(struct process *p)
     }
 }
 
-/* Map a free stack slot of p; returns its top or a negative errno. */
-static int64_t stack_alloc(struct process *p, int *slot_out)
+int64_t process_stack_alloc(struct process *p, int *slot_out)
 {
     for (int slot = 0; slot < PROC_MAX_THREADS; slot++) {
         if (p->stack_slots & (1ull << slot))
             continue;
-        uint64_t top = USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT;
-        int err = umem_map_range(p, top - USER_STACK_SIZE, top, PTE_WRITE | PTE_NX);
+        uint64_t top = process_stack_top(slot);
+        /* the first pages now; the rest on demand (umem_resolve_fault) */
+        int err = umem_map_range(p, top - USER_STACK_INITIAL, top, PTE_WRITE | PTE_NX);
         if (err) {
-            umem_unmap_range(p, top - USER_STACK_SIZE, top);
+            umem_unmap_range(p, top - USER_STACK_INITIAL, top);
             return err;
         }
         p->stack_slots |= 1ull << slot;
@@ -143,11 +152,16 @@ static int64_t stack_alloc(struct process *p, int *slot_out)
     return -EAGAIN;
 }
 
-static void stack_free(struct process *p, int slot)
+void process_stack_free(struct process *p, int slot)
 {
-    uint64_t top = USER_STACK_TOP - (uint64_t)slot * USER_STACK_SLOT;
-    umem_unmap_range(p, top - USER_STACK_SIZE, top);
+    uint64_t top = process_stack_top(slot);
+    umem_unmap_range(p, top - USER_STACK_LIMIT, top);
     p->stack_slots &= ~(1ull << slot);
+}
+
+struct trap_frame *thread_user_frame(struct thread *t)
+{
+    return (struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame));
 }
 
 /* Kernel half of every user thread: jump to ring 3 through the frame that
@@ -156,7 +170,7 @@ static void user_thread_entry(void *arg)
 {
     struct thread *t = arg;
     cli();
-    usermode_enter((struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame)));
+    usermode_enter(thread_user_frame(t));
 }
 
 /*
@@ -164,7 +178,7 @@ static void user_thread_entry(void *arg)
  * rsi = a1 and rsp = sp on stack slot `slot`. Links it into p and records
  * it for thread_join. NULL on out-of-memory.
  */
-static struct thread *uthread_new(struct process *p, int slot, uint64_t rip, uint64_t sp,
+struct thread *uthread_new(struct process *p, int slot, uint64_t rip, uint64_t sp,
                                   uint64_t a0, uint64_t a1)
 {
     struct uthread_rec *rec = kzalloc(sizeof(*rec));
@@ -195,7 +209,7 @@ static struct thread *uthread_new(struct process *p, int slot, uint64_t rip, uin
  * argv[0..argc-1], NULL, envp NULL, auxv AT_NULL pair; rsp 16-aligned.
  * Returns the new rsp; *argv_out = the user address of argv[0].
  */
-static int64_t stack_push_args(struct process *p, uint64_t top, int argc, char *const argv[],
+int64_t process_push_args(struct process *p, uint64_t top, int argc, char *const argv[],
                                uint64_t *argv_out)
 {
     uint64_t ptrs[SPAWN_MAX_ARGS];
@@ -223,34 +237,68 @@ static int64_t stack_push_args(struct process *p, uint64_t top, int argc, char *
     return err ? err : (int64_t)sp;
 }
 
-/* Load the program and build the main thread of p (not started). */
-static int process_build(struct process *p, const char *path, int argc, char *const argv[],
-                         struct thread **main_out)
+int process_load_image(struct process *p, const char *path, int argc, char *const argv[],
+                       struct user_entry *e)
 {
     void *file;
     size_t size;
     int err = vfs_read_all(path, &file, &size);
     if (err)
         return err;
-    uint64_t entry, image_end;
-    err = elf_load(p, file, size, &entry, &image_end);
+    uint64_t image_end;
+    err = elf_load(p, file, size, &e->rip, &image_end);
     kfree(file);
     if (err)
         return err;
     p->heap_start = p->brk = image_end + PAGE_SIZE;   /* one unmapped page as a gap */
-    err = fd_init_std(p);
-    if (err)
-        return err;
-    int slot;
-    int64_t top = stack_alloc(p, &slot);
+    int64_t top = process_stack_alloc(p, &e->slot);
     if (top < 0)
         return (int)top;
-    uint64_t uargv;
-    int64_t sp = stack_push_args(p, (uint64_t)top, argc, argv, &uargv);
+    int64_t sp = process_push_args(p, (uint64_t)top, argc, argv, &e->argv);
     if (sp < 0)
         return (int)sp;
-    *main_out = uthread_new(p, slot, entry, (uint64_t)sp, (uint64_t)argc, uargv);
+    e->rsp = (uint64_t)sp;
+    e->argc = (uint64_t)argc;
+    return 0;
+}
+
+/* Load the program and build the main thread of p (not started). */
+static int process_build(struct process *p, const char *path, int argc, char *const argv[],
+                         struct thread **main_out)
+{
+    struct user_entry e;
+    int err = process_load_image(p, path, argc, argv, &e);
+    if (!err)
+        err = fd_init_std(p);
+    if (err)
+        return err;
+    *main_out = uthread_new(p, e.slot, e.rip, e.rsp, e.argc, e.argv);
     return *main_out ? 0 : -ENOMEM;
+}
+
+int process_publish(struct process *p, struct thread *main)
+{
+    spin_lock(&proc_lock);
+    p->pid = next_pid++;
+    p->next = proc_head;
+    proc_head = p;
+    int pid = p->pid;
+    spin_unlock(&proc_lock);
+    if (debug_proc)
+        kprintf("[proc] new %s: pid %d, parent %d, %lu pages\n", p->name, pid, p->parent, p->pages);
+    thread_start(main);
+    return pid;
+}
+
+/* The working directory a new child of the calling context starts in. */
+static void inherit_cwd(struct process *child)
+{
+    struct process *self = process_current();
+    if (!self)
+        return;
+    mutex_lock(&self->lock);
+    strlcpy(child->cwd, self->cwd, sizeof(child->cwd));
+    mutex_unlock(&self->lock);
 }
 
 int process_spawn(const char *path, int argc, char *const argv[], int parent)
@@ -262,6 +310,7 @@ int process_spawn(const char *path, int argc, char *const argv[], int parent)
     struct process *p = process_alloc(path, parent);
     if (!p)
         return -ENOMEM;
+    inherit_cwd(p);
     struct thread *main = NULL;
     int err = process_build(p, path, argc, argv, &main);
     if (err) {
@@ -271,16 +320,7 @@ int process_spawn(const char *path, int argc, char *const argv[], int parent)
         kfree(p);
         return err;
     }
-    spin_lock(&proc_lock);
-    p->pid = next_pid++;
-    p->next = proc_head;
-    proc_head = p;
-    int pid = p->pid;
-    spin_unlock(&proc_lock);
-    if (debug_proc)
-        kprintf("[proc] spawn %s: pid %d, parent %d, %lu pages\n", path, pid, parent, p->pages);
-    thread_start(main);
-    return pid;
+    return process_publish(p, main);
 }
 
 /* Start p's exit with status unless it has started already; tell every
@@ -294,6 +334,47 @@ static void kill_locked(struct process *p, int status)
     for (struct thread *t = p->threads; t; t = t->proc_next) {
         t->kill_pending = true;
         sched_wake_if_interruptible(t);
+    }
+}
+
+int process_stop_other_threads(struct process *p, struct thread *self)
+{
+    spin_lock(&proc_lock);
+    for (struct thread *t = p->threads; t; t = t->proc_next) {
+        if (t != self) {
+            t->kill_pending = true;
+            sched_wake_if_interruptible(t);
+        }
+    }
+    while (p->nthreads > 1) {
+        if (!waitqueue_wait_killable(&p->thread_exit_wq, &proc_lock)) {
+            spin_unlock(&proc_lock);
+            return -EINTR;
+        }
+    }
+    spin_unlock(&proc_lock);
+    return 0;
+}
+
+void process_forget_other_threads(struct process *p, struct thread *self)
+{
+    struct uthread_rec *gone = NULL;
+    spin_lock(&proc_lock);
+    for (struct uthread_rec **pp = &p->uthreads; *pp;) {
+        struct uthread_rec *r = *pp;
+        if (r->tid == self->tid) {
+            pp = &r->next;
+            continue;
+        }
+        *pp = r->next;
+        r->next = gone;
+        gone = r;
+    }
+    spin_unlock(&proc_lock);
+    while (gone) {
+        struct uthread_rec *r = gone;
+        gone = r->next;
+        kfree(r);
     }
 }
 
@@ -381,7 +462,7 @@ void process_thread_exiting(struct thread *t)
 {
     struct process *p = t->process;
     mutex_lock(&p->lock);
-    stack_free(p, t->stack_slot);
+    process_stack_free(p, t->stack_slot);
     mutex_unlock(&p->lock);
 
     spin_lock(&proc_lock);
@@ -469,7 +550,7 @@ int process_thread_create(struct process *p, uint64_t rip, uint64_t arg)
         return -EINTR;
     mutex_lock(&p->lock);
     int slot;
-    int64_t top = stack_alloc(p, &slot);
+    int64_t top = process_stack_alloc(p, &slot);
     mutex_unlock(&p->lock);
     if (top < 0)
         return (int)top;
@@ -480,7 +561,7 @@ int process_thread_create(struct process *p, uint64_t rip, uint64_t arg)
     struct thread *t = uthread_new(p, slot, rip, sp, arg, 0);
     if (!t) {
         mutex_lock(&p->lock);
-        stack_free(p, slot);
+        process_stack_free(p, slot);
         mutex_unlock(&p->lock);
         return -ENOMEM;
     }

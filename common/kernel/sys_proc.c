@@ -1,10 +1,12 @@
 /*
- * Process system calls: exit, spawn, waitpid, getpid, getppid, kill, sbrk, ps.
+ * Process system calls: exit, spawn, fork, exec, waitpid, getpid, getppid, kill,
+ * sbrk, ps.
  */
 #include "abi.h"
 #include "errno.h"
 #include "kheap.h"
 #include "process.h"
+#include "process_internal.h"
 #include "syscall.h"
 #include "thread_internal.h"
 #include "uaccess.h"
@@ -47,22 +49,55 @@ static int copy_argv(struct spawn_args *a, uint64_t uargv)
     return 0;
 }
 
-int64_t sys_spawn(uint64_t upath, uint64_t uargv, uint64_t a2, uint64_t a3, uint64_t a4)
+/* The path and argv of spawn or exec, copied from user space into a new
+   *out (kfree it): 0 or -EFAULT/-ENAMETOOLONG/-ENOENT/-E2BIG/-ENOMEM. */
+static int program_args_from_user(uint64_t upath, uint64_t uargv, char *path,
+                                  struct spawn_args **out)
 {
-    char path[PATH_MAX];
-    int64_t len = strncpy_from_user(path, upath, sizeof(path));
+    int64_t len = strncpy_from_user(path, upath, PATH_MAX);
     if (len < 0)
-        return len;
+        return (int)len;
     if (len == 0)
         return -ENOENT;
     struct spawn_args *a = kmalloc(sizeof(*a));
     if (!a)
         return -ENOMEM;
     int err = copy_argv(a, uargv);
-    if (!err)
-        err = process_spawn(path, a->argc, a->argv, process_current()->pid);
+    if (err) {
+        kfree(a);
+        return err;
+    }
+    *out = a;
+    return 0;
+}
+
+int64_t sys_spawn(uint64_t upath, uint64_t uargv, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    char path[PATH_MAX];
+    struct spawn_args *a;
+    int err = program_args_from_user(upath, uargv, path, &a);
+    if (err)
+        return err;
+    err = process_spawn(path, a->argc, a->argv, process_current()->pid);
     kfree(a);
     return err;
+}
+
+int64_t sys_exec(uint64_t upath, uint64_t uargv, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    char path[PATH_MAX];
+    struct spawn_args *a;
+    int err = program_args_from_user(upath, uargv, path, &a);
+    if (err)
+        return err;
+    err = process_exec(path, a->argc, a->argv);
+    kfree(a);
+    return err;
+}
+
+int64_t sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    return process_fork();
 }
 
 int64_t sys_waitpid(uint64_t pid, uint64_t ustatus, uint64_t a2, uint64_t a3, uint64_t a4)

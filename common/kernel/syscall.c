@@ -37,6 +37,8 @@ static syscall_fn table[SYS_COUNT] = {
     [SYS_UNLINK] = sys_unlink,
     [SYS_MKDIR] = sys_mkdir,
     [SYS_GETPPID] = sys_getppid,
+    [SYS_FORK] = sys_fork,
+    [SYS_EXEC] = sys_exec,
 };
 
 int syscall_register(unsigned nr, syscall_fn fn)

@@ -57,6 +57,14 @@ int64_t strncpy_from_user(char *dst, uint64_t usrc, size_t size)
     return len;
 }
 
+bool uaccess_is_user_access(uint64_t rip)
+{
+    for (uint64_t i = 0; i < uaccess_fixup_count; i++)
+        if (rip == uaccess_fixup_table[i].insn)
+            return true;
+    return false;
+}
+
 bool uaccess_fixup(struct trap_frame *f)
 {
     for (uint64_t i = 0; i < uaccess_fixup_count; i++) {

@@ -12,6 +12,7 @@
 #include "kprintf.h"
 #include "kstring.h"
 #include "multiboot2.h"
+#include "page_ref.h"
 #include "paging.h"
 #include "panic.h"
 #include "pmm_core.h"
@@ -91,9 +92,12 @@ void pmm_init(void)
 
     ram_top = usable_top(info);
     uint64_t npages = ram_top / PAGE_SIZE;
-    uint64_t meta_size = ALIGN_UP((uint64_t)pmm_core_meta_bytes(npages), PAGE_SIZE);
+    /* the bitmaps, then the user pages' reference counts (page_ref.c) */
+    uint64_t bitmap_bytes = pmm_core_meta_bytes(npages);
+    uint64_t meta_size = ALIGN_UP(bitmap_bytes + page_ref_bytes(npages), PAGE_SIZE);
     uint64_t meta = find_metadata_home(info, reserved, nres, meta_size);
     pmm_core_init(&core, phys_to_virt(meta), npages);
+    page_ref_init((uint8_t *)phys_to_virt(meta) + bitmap_bytes, npages);
 
     for (size_t i = 0; i < info->mmap_count; i++)
         if (info->mmap[i].type == MB2_MEM_AVAILABLE)

@@ -17,12 +17,14 @@ static void ranges(void **state)
     assert_int_equal(vm_args_check_range(0x8001, 0x1000), -EINVAL);
     assert_int_equal(vm_args_check_range(0x8000, 0x1001), -EINVAL);
     assert_int_equal(vm_args_check_range(0x8000, 0), -EINVAL);
-    assert_int_equal(vm_args_check_range((1ull << 30) - 0x1000, 0x1000), 0);
-    assert_int_equal(vm_args_check_range((1ull << 30) - 0x1000, 0x2000), -ERANGE);
+    assert_int_equal(vm_args_check_range((1ull << 32) - 0x20000, 0x20000), 0);   /* firmware below 4 GiB */
+    assert_int_equal(vm_args_check_range((1ull << 32) - 0x1000, 0x2000), -ERANGE);
+    assert_int_equal(vm_args_check_range(1ull << 32, 0x1000), -ERANGE);
     assert_int_equal(vm_args_check_range(0xfffffffffffff000ull, 0x2000), -ERANGE);
     assert_int_equal(vm_args_check_bytes(0x1003, 5, 1 << 20), 0);
     assert_int_equal(vm_args_check_bytes(0x1003, (1 << 20) + 1, 1 << 20), -E2BIG);
-    assert_int_equal(vm_args_check_bytes((1ull << 30) - 2, 3, 1 << 20), -ERANGE);
+    assert_int_equal(vm_args_check_bytes((1ull << 32) - 2, 3, 1 << 20), -ERANGE);
+    assert_int_equal(vm_args_check_bytes((1ull << 30) - 2, 3, 1 << 20), 0);
     assert_int_equal(vm_args_check_bytes(UINT64_MAX, 2, 1 << 20), -ERANGE);
 }
 
@@ -45,7 +47,11 @@ static void modes(void **state)
     assert_int_equal(vm_args_check_mode(3, 0x10000), 0);
     assert_int_equal(vm_args_check_mode(3, 1ull << 30), -EINVAL);
     assert_int_equal(vm_args_check_mode(0, 0x1000), -EINVAL);
-    assert_int_equal(vm_args_check_mode(4, 0x1000), -EINVAL);
+    assert_int_equal(vm_args_check_mode(4, 0x1000), 0);             /* reset: entry ignored */
+    assert_int_equal(vm_args_check_mode(5, 0x1000200), 0);          /* linux64 */
+    assert_int_equal(vm_args_check_mode(5, 0xFFFFF000ull), 0);
+    assert_int_equal(vm_args_check_mode(5, 1ull << 32), -EINVAL);
+    assert_int_equal(vm_args_check_mode(6, 0x1000), -EINVAL);
 }
 
 static void sorting(void **state)

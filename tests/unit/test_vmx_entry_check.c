@@ -81,6 +81,41 @@ static void expect_ok(enum vmx_mode mode)
 static void test_good_real(void **state) { (void)state; expect_ok(VMX_MODE_REAL); }
 static void test_good_prot32(void **state) { (void)state; expect_ok(VMX_MODE_PROT32); }
 static void test_good_long64(void **state) { (void)state; expect_ok(VMX_MODE_LONG64); }
+static void test_good_reset(void **state) { (void)state; expect_ok(VMX_MODE_RESET); }
+static void test_good_linux64(void **state) { (void)state; expect_ok(VMX_MODE_LINUX64); }
+
+/* The reset state of SDM Vol. 3A Table 9-1: the first fetch is at FFFFFFF0. */
+static void test_reset_values(void **state)
+{
+    (void)state;
+    struct vmx_entry_state s;
+    good_state(&s, VMX_MODE_RESET);
+    const struct vmx_guest_state *g = &s.guest;
+    assert_int_equal(g->seg[SEG_CS].selector, 0xF000);
+    assert_int_equal(g->seg[SEG_CS].base, 0xFFFF0000ull);
+    assert_int_equal(g->seg[SEG_CS].limit, 0xFFFF);
+    assert_int_equal(g->rip, 0xFFF0);
+    assert_int_equal(g->seg[SEG_CS].base + g->rip, 0xFFFFFFF0ull);
+    assert_int_equal(g->cr0 & 0x60000011ull, 0x60000010ull);   /* CD NW ET, PE clear */
+    assert_int_equal(g->rflags, 2);
+    assert_int_equal(g->idtr_limit, 0xFFFF);
+    assert_int_equal(g->seg[SEG_DS].base, 0);
+    assert_int_equal(s.ctl.entry & VM_ENTRY_IA32E_MODE_GUEST, 0);
+}
+
+/* Linux boot protocol, 64-bit entry: CS = __BOOT_CS (0x10), DS = ES = SS = __BOOT_DS (0x18). */
+static void test_linux64_selectors(void **state)
+{
+    (void)state;
+    struct vmx_entry_state s;
+    good_state(&s, VMX_MODE_LINUX64);
+    assert_int_equal(s.guest.seg[SEG_CS].selector, 0x10);
+    assert_int_equal(s.guest.seg[SEG_DS].selector, 0x18);
+    assert_int_equal(s.guest.seg[SEG_ES].selector, 0x18);
+    assert_int_equal(s.guest.seg[SEG_SS].selector, 0x18);
+    assert_true(s.guest.seg[SEG_CS].ar & AR_L);
+    assert_true(s.ctl.entry & VM_ENTRY_IA32E_MODE_GUEST);
+}
 
 /* Recipe values from VMX-FACTS 9 (Bochs-verified reference), typed by hand. */
 static void test_real_mode_recipe(void **state)
@@ -180,7 +215,11 @@ int main(void)
     bochs_caps();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_real),   cmocka_unit_test(test_good_prot32),
-        cmocka_unit_test(test_good_long64), cmocka_unit_test(test_real_mode_recipe),
+        cmocka_unit_test(test_good_long64),
+        cmocka_unit_test(test_good_reset),
+        cmocka_unit_test(test_good_linux64),
+        cmocka_unit_test(test_reset_values),
+        cmocka_unit_test(test_linux64_selectors), cmocka_unit_test(test_real_mode_recipe),
         cmocka_unit_test(test_broken_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -241,6 +241,53 @@ static void test_for_each_leaf(void **state)
     assert_int_equal(l.size[2], 2 * MB);
 }
 
+/* A firmware image: ROM below 4 GiB (R+X), its last 128 KiB also at 0xE0000
+   (RWX): the alias leaves point at the same host pages, carry the software
+   bit, and are not reported as owned pages. */
+static void test_alias(void **state)
+{
+    struct ept *e = *state;
+    const uint64_t rom = 0xFFFC0000ull, low = 0xE0000ull;
+    struct ept_walk w;
+    assert_int_equal(ept_map(e, rom, HPA, 0x40000, EPT_R | EPT_X), 0);
+    assert_int_equal(ept_map_alias(e, low, rom + 0x20000, 0x20000, EPT_RWX), 0);
+    assert_int_equal(ept_walk(e, low + 0x1234, &w), 0);
+    assert_int_equal(w.hpa, HPA + 0x20000 + 0x1234);
+    assert_int_equal(w.rights, EPT_RWX);
+    assert_true(w.alias);
+    assert_int_equal(w.entries[3] & EPT_SW_ALIAS, EPT_SW_ALIAS);
+    assert_int_equal(w.entries[3] & (7ull << 3), 6ull << 3);          /* WB like every leaf */
+    assert_int_equal(ept_walk(e, 0xFFFFF000ull, &w), 0);              /* the reset vector page */
+    assert_int_equal(w.hpa, HPA + 0x3F000);
+    assert_int_equal(w.rights, EPT_R | EPT_X);
+    assert_false(w.alias);
+    struct leaf_log l = {0};
+    ept_for_each_leaf(e, log_leaf, &l);
+    assert_int_equal(l.n, 64);                                        /* the 64 ROM pages only */
+    assert_int_equal(l.gpa[0], rom);
+}
+
+static void test_alias_rejected(void **state)
+{
+    struct ept *e = *state;
+    struct ept_walk w;
+    assert_int_equal(ept_map(e, 0x100000, HPA, 0x4000, EPT_RWX), 0);
+    assert_int_equal(ept_map(e, 0x10000, HPA + MB, 0x1000, EPT_RWX), 0);
+    assert_int_equal(ept_map_alias(e, 0x8000, 0x100000, 0x5000, EPT_R), -ENOENT);     /* source hole */
+    assert_int_equal(ept_map_alias(e, 0xE000, 0x100000, 0x4000, EPT_R), -EEXIST);     /* target mapped */
+    assert_int_equal(ept_walk(e, 0xE000, &w), -ENOENT);                               /* nothing half-made */
+    assert_int_equal(ept_map_alias(e, 0x102000, 0x100000, 0x4000, EPT_R), -EINVAL);   /* overlap */
+    assert_int_equal(ept_map_alias(e, 0x8000, 0x100000, 0x4000, EPT_W), -EINVAL);     /* W without R */
+    assert_int_equal(ept_map_alias(e, 0x8000, 0x100000, 0x4000, EPT_R), 0);
+    assert_int_equal(ept_map_alias(e, 0x20000, 0x8000, 0x1000, EPT_R), -ENOENT);      /* alias of an alias */
+    /* out of memory for the second page table: the leaves already made go again */
+    fail_after = 2;
+    assert_int_equal(ept_map_alias(e, 0x401FE000ull, 0x100000, 0x4000, EPT_R), -ENOMEM);
+    fail_after = -1;
+    assert_int_equal(ept_walk(e, 0x401FE000ull, &w), -ENOENT);
+    assert_int_equal(ept_walk(e, 0x401FF000ull, &w), -ENOENT);
+}
+
 static void test_eptp(void **state)
 {
     struct ept *e = *state;
@@ -258,6 +305,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_for_each_leaf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alias, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alias_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eptp, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

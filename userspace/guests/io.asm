@@ -5,9 +5,9 @@
 ; buffers at 0x2000 (line) and 0x2100 (INS target).
 ; Steps (each I/O instruction exits once per execution; a REP string
 ; instruction exits per iteration or once, as the hypervisor chooses):
-;   1. OUT imm8 byte / DX word / DX dword to unclaimed ports 0x80 and 0x300
+;   1. OUT imm8 byte / DX word / DX dword to unclaimed ports 0xEE and 0x300
 ;      (the hypervisor ignores them)
-;   2. IN byte (imm8 port 0x61), word and dword (DX = 0x300): an empty
+;   2. IN byte (imm8 port 0xEE), word and dword (DX = 0x300): an empty
 ;      ISA bus reads all ones
 ;   3. REP INSB (8 bytes) and REP INSW (4 words) from port 0x300 into memory
 ;   4. OUTSB without REP, then REP OUTSB of a line to port 0xE9
@@ -24,6 +24,7 @@ org 0x1000
 LINE_BUFFER equ 0x2000
 INS_BUFFER equ 0x2100
 UNCLAIMED_PORT equ 0x300
+UNCLAIMED_IMM equ 0xEE          ; no PC device answers there
 COM1_DATA equ 0x3F8
 COM1_LSR equ 0x3FD
 LSR_THR_EMPTY equ 0x20
@@ -37,7 +38,7 @@ start:
 
     ; 1. writes to ports nobody claims
     mov al, 0x12
-    out 0x80, al                ; byte, immediate port
+    out UNCLAIMED_IMM, al       ; byte, immediate port
     mov dx, UNCLAIMED_PORT
     mov ax, 0x1234
     out dx, ax                  ; word, port in DX
@@ -46,7 +47,7 @@ start:
 
     ; 2. reads from ports nobody claims
     xor ax, ax
-    in al, 0x61                 ; byte, immediate port
+    in al, UNCLAIMED_IMM        ; byte, immediate port
     cmp al, 0xFF
     je .in_byte_ok
     inc bx

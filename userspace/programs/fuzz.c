@@ -8,8 +8,11 @@
  *   - never exit, thread_exit or shutdown; kill only pids that cannot exist;
  *   - no read/write/close on fds 0-2 (that would block on or garble the
  *     terminal, or silence our report);
- *   - spawn, mkdir and unlink only get bad path pointers (no new processes
- *     or files); open only reads (no O_CREAT/O_TRUNC);
+ *   - spawn, exec, mkdir and unlink only get bad path pointers (no new
+ *     processes, no new image, no files); open only reads (no O_CREAT/O_TRUNC);
+ *     fork is skipped (the child would fuzz on) and pipe only gets bad
+ *     pointers (a read of our own empty pipe would block for good);
+ *   - dup and dup2 never name fds 0-2, so no second terminal fd appears;
  *   - new threads start in a function that exits at once, or at a bad
  *     address; sleeps are at most 2 ms; the heap stays under 8 MiB;
  *   - VMs are created for this process only (freed when it exits) and
@@ -90,12 +93,12 @@ static long random_int(void)
     }
 }
 
-/* 60% the kernel's own calls (0..31), 30% the VM range, 10% anything. */
+/* 60% the kernel's own calls (0..39), 30% the VM range, 10% anything. */
 static long random_number(void)
 {
     uint64_t pick = rnd() % 10;
     if (pick < 6)
-        return (long)(rnd() % 32);
+        return (long)(rnd() % 40);
     if (pick < 9)
         return SYS_VM_FIRST + (long)(rnd() % (SYS_COUNT - SYS_VM_FIRST + 2));
     return rnd() % 2 ? (long)rnd() : -(long)(rnd() % 16) - 1;
@@ -126,13 +129,17 @@ static long safe_fd(long fd)
 static int sanitize(long nr, long *a)
 {
     switch (nr) {
-    case SYS_EXIT: case SYS_THREAD_EXIT: case SYS_SHUTDOWN:
+    case SYS_EXIT: case SYS_THREAD_EXIT: case SYS_SHUTDOWN: case SYS_FORK:
         return 0;
     case SYS_KILL: a[0] = impossible_pid(); break;
     case SYS_READ: case SYS_WRITE: case SYS_CLOSE: a[0] = safe_fd(a[0]); break;
     case SYS_OPEN: a[0] = random_path(); a[1] = O_RDONLY; break;
     case SYS_STAT: a[0] = random_path(); break;
-    case SYS_SPAWN: case SYS_MKDIR: case SYS_UNLINK: a[0] = bad_pointer(); break;
+    case SYS_SPAWN: case SYS_EXEC: case SYS_MKDIR: case SYS_UNLINK: case SYS_PIPE:
+        a[0] = bad_pointer();
+        break;
+    case SYS_DUP: a[0] = safe_fd(a[0]); break;
+    case SYS_DUP2: a[0] = safe_fd(a[0]); a[1] = safe_fd(a[1]); break;
     case SYS_SLEEP: a[0] = (long)(rnd() % 3); break;
     case SYS_THREAD_CREATE:
         a[0] = rnd() % 2 ? (long)(uintptr_t)quick_thread : (long)(KERNEL_BASE + rnd() % 4096);

@@ -4,6 +4,8 @@
  *   vm run FILE [--mode real|prot32|long64] [--load GPA] [--entry GPA]
  *          [--mem SIZE] [--vcpus N] [--map GPA:SIZE:RIGHTS]... [--timeout MS]
  *          [--reg NAME=VALUE]...
+ *   vm run FIRMWARE --bios [--mem SIZE]        a PC firmware (SeaBIOS) from reset
+ *   vm run BZIMAGE --linux [--initrd FILE] [--append "ARGS"] [--mem SIZE]
  *   vm create [--mem SIZE]            prints vmN; the shell owns the VM
  *   vm map N GPA SIZE RIGHTS          vm protect N GPA SIZE RIGHTS
  *   vm unmap N GPA SIZE               vm load N FILE [GPA|elf]
@@ -27,6 +29,10 @@
 #define DEFAULT_MEM (1ull << 20)
 #define DEFAULT_LOAD 0x1000ull
 #define MAX_MAPS 16
+#define DEFAULT_BIOS_MEM (16ull << 20)
+#define DEFAULT_LINUX_MEM (128ull << 20)
+#define DEFAULT_APPEND "console=ttyS0 earlyprintk=serial noapic nolapic nosmp nokaslr"
+#define ONE_MIB (1ull << 20)
 
 struct map_option {
     uint64_t gpa, size;
@@ -38,7 +44,9 @@ struct run_options {
     const char *file;
     unsigned mode;            /* 0: from the file (ELF) or real */
     uint64_t load, entry, mem, timeout_ms;
-    bool have_load, have_entry;
+    bool have_load, have_entry, have_mem;
+    bool bios, linux_boot;    /* --bios, --linux */
+    const char *initrd, *append;
     unsigned vcpus;
     struct map_option maps[MAX_MAPS];
     int nmaps;
@@ -51,6 +59,8 @@ static int usage(void)
             "usage: vm run FILE [--mode real|prot32|long64] [--load GPA] [--entry GPA]\n"
             "              [--mem SIZE] [--vcpus N] [--map GPA:SIZE:RIGHTS]... [--timeout MS]\n"
             "              [--reg NAME=VALUE]...\n"
+            "       vm run FIRMWARE --bios [--mem SIZE]\n"
+            "       vm run BZIMAGE --linux [--initrd FILE] [--append \"ARGS\"] [--mem SIZE]\n"
             "       vm create [--mem SIZE] | map N GPA SIZE RIGHTS | protect N GPA SIZE RIGHTS\n"
             "       vm unmap N GPA SIZE | load N FILE [GPA|elf]\n"
             "       vm start N [--mode M] [--entry GPA] [--vcpus K] [--reg NAME=VALUE]...\n"
@@ -154,6 +164,10 @@ static int parse_reg(const char *s, struct vm_regs *regs)
 static int parse_option(int argc, char **argv, int *i, struct run_options *o)
 {
     const char *opt = argv[*i];
+    if (strcmp(opt, "--bios") == 0 || strcmp(opt, "--linux") == 0) {
+        *(opt[2] == 'b' ? &o->bios : &o->linux_boot) = true;
+        return 0;
+    }
     if (*i + 1 >= argc) {
         fprintf(stderr, "vm: %s needs a value\n", opt);
         return -1;
@@ -173,8 +187,14 @@ static int parse_option(int argc, char **argv, int *i, struct run_options *o)
         o->have_entry = true;
         return parse_num("entry", val, &o->entry);
     }
-    if (strcmp(opt, "--mem") == 0)
+    if (strcmp(opt, "--mem") == 0) {
+        o->have_mem = true;
         return parse_num("memory size", val, &o->mem);
+    }
+    if (strcmp(opt, "--initrd") == 0 || strcmp(opt, "--append") == 0) {
+        *(opt[2] == 'i' ? &o->initrd : &o->append) = val;
+        return 0;
+    }
     if (strcmp(opt, "--timeout") == 0)
         return parse_num("timeout", val, &o->timeout_ms);
     if (strcmp(opt, "--reg") == 0)
@@ -318,6 +338,114 @@ static int setup_and_start(int id, struct run_options *o)
     return 0;
 }
 
+/* ---- vm run --bios / --linux ---- */
+
+/* The options --bios and --linux exclude (they set mode, place and entry). */
+static int check_boot_options(const struct run_options *o)
+{
+    const char *form = o->bios ? "--bios" : "--linux";
+    if (o->bios && o->linux_boot) {
+        fprintf(stderr, "vm: --bios and --linux exclude each other\n");
+        return -1;
+    }
+    if (o->mode || o->have_load || o->have_entry || o->vcpus != 1 || o->nmaps) {
+        fprintf(stderr, "vm: %s sets mode, load address and entry itself and runs one vCPU "
+                        "(no --mode, --load, --entry, --map, --vcpus)\n", form);
+        return -1;
+    }
+    if (o->bios && (o->initrd || o->append)) {
+        fprintf(stderr, "vm: --initrd and --append go with --linux\n");
+        return -1;
+    }
+    if (!o->bios && !o->linux_boot && (o->initrd || o->append)) {
+        fprintf(stderr, "vm: --initrd and --append go with --linux\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* A firmware image must be 64, 128 or 256 KiB: say so before a VM exists. */
+static int check_firmware_file(const char *file, uint64_t *size)
+{
+    struct stat st;
+    if (stat(file, &st) < 0) {
+        fprintf(stderr, "vm: %s: %s\n", file, vm_error_text(errno));
+        return -1;
+    }
+    *size = st.size;
+    if (st.size == 64 << 10 || st.size == 128 << 10 || st.size == 256 << 10)
+        return 0;
+    fprintf(stderr, "vm: %s: a firmware image has 64, 128 or 256 KiB, this one %lu bytes\n", file,
+            (unsigned long)st.size);
+    return -1;
+}
+
+/* Map RAM from 0 to --mem for the firmware, leaving out where its alias goes
+   below 1 MiB (the last min(size, 128 KiB) of the first MiB). */
+static int map_bios_ram(int id, uint64_t mem, uint64_t fw_size)
+{
+    uint64_t low_end = ONE_MIB - (fw_size < VM_FIRMWARE_LOW_MAX ? fw_size : VM_FIRMWARE_LOW_MAX);
+    if (vm_map(id, 0, mem < low_end ? mem : low_end, VM_R | VM_W | VM_X) < 0)
+        return fail("map --mem");
+    if (mem > ONE_MIB && vm_map(id, ONE_MIB, mem - ONE_MIB, VM_R | VM_W | VM_X) < 0)
+        return fail("map --mem");
+    return 0;
+}
+
+static int setup_bios(int id, struct run_options *o, uint64_t fw_size)
+{
+    struct vm_firmware_info fi;
+    if (map_bios_ram(id, o->mem, fw_size) != 0)
+        return 1;
+    if (vm_load_firmware(id, o->file, &fi) < 0) {
+        fprintf(stderr, "vm: load firmware %s: %s\n", o->file, vm_error_text(errno));
+        return 1;
+    }
+    o->regs.rdx = o->regs.rdx ? o->regs.rdx : 0x600;   /* EDX after RESET: family 6 (SDM Vol. 3A 9.1.4) */
+    return create_vcpus(id, VM_MODE_RESET, 0, o);
+}
+
+static int setup_linux(int id, struct run_options *o)
+{
+    static struct vm_linux_load l;
+    memset(&l, 0, sizeof(l));
+    l.kernel = (uint64_t)(uintptr_t)o->file;
+    l.initrd = (uint64_t)(uintptr_t)o->initrd;
+    l.cmdline = (uint64_t)(uintptr_t)(o->append ? o->append : DEFAULT_APPEND);
+    l.flags = VM_LINUX_CHECK_ONLY;           /* a bad image is refused before memory is asked for */
+    if (vm_load_linux(id, &l) == 0) {
+        l.flags = 0;
+        if (vm_map(id, 0, o->mem, VM_R | VM_W | VM_X) < 0)
+            return fail("map --mem");
+    }
+    if (l.flags || vm_load_linux(id, &l) < 0) {
+        int err = errno;
+        if (l.error[0])
+            fprintf(stderr, "vm: %s: %s (%s)\n", o->file, l.error, vm_error_text(err));
+        else
+            fprintf(stderr, "vm: load %s: %s\n", o->file, vm_error_text(err));
+        return 1;
+    }
+    printf("vm%d: Linux boot protocol %u.%02u, kernel 0x%lx (%lu bytes), ", id, (unsigned)l.protocol >> 8,
+           (unsigned)l.protocol & 0xff, (unsigned long)l.kernel_gpa, (unsigned long)l.kernel_size);
+    if (l.initrd_size)
+        printf("initrd 0x%lx (%lu bytes), ", (unsigned long)l.initrd_gpa, (unsigned long)l.initrd_size);
+    printf("%u e820 entries, entry 0x%lx\n", (unsigned)l.e820_entries, (unsigned long)l.entry);
+    o->regs.rsi = l.boot_params;           /* the boot protocol's pointer to boot_params */
+    return create_vcpus(id, VM_MODE_LINUX64, l.entry, o);
+}
+
+/* Everything of `vm run --bios|--linux` up to vm_start; 0, 1 after a message. */
+static int setup_boot(int id, struct run_options *o, uint64_t fw_size)
+{
+    int status = o->bios ? setup_bios(id, o, fw_size) : setup_linux(id, o);
+    if (status == 0 && o->timeout_ms && vm_set_timeout(id, o->timeout_ms) < 0)
+        return fail("timeout");
+    if (status == 0 && vm_start(id) < 0)
+        return fail("start");
+    return status;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static struct run_options o;
@@ -327,10 +455,18 @@ static int cmd_run(int argc, char **argv)
     o.file = argv[2];
     if (parse_options(argc, argv, 3, &o) < 0)
         return 2;
+    bool boot = o.bios || o.linux_boot;
+    uint64_t fw_size = 0;
+    if ((boot || o.initrd || o.append) && check_boot_options(&o) < 0)
+        return 2;
+    if (o.bios && check_firmware_file(o.file, &fw_size) < 0)
+        return 1;
+    if (boot && !o.have_mem)
+        o.mem = o.bios ? DEFAULT_BIOS_MEM : DEFAULT_LINUX_MEM;
     int id = vm_create(0);
     if (id < 0)
         return fail("create");
-    int status = setup_and_start(id, &o);
+    int status = boot ? setup_boot(id, &o, fw_size) : setup_and_start(id, &o);
     if (status == 0) {
         if (vm_wait(id, VM_WAIT_FOREVER) < 0)
             status = fail("wait");
@@ -516,6 +652,11 @@ static int cmd_info(int id)
         printf("map 0x%lx-0x%lx %s\n", (unsigned long)info.region[i].gpa,
                (unsigned long)(info.region[i].gpa + info.region[i].size),
                vm_format_rights(info.region[i].rights, rights));
+    for (uint32_t i = 0; i < info.naliases && i < VM_MAX_ALIASES; i++)
+        printf("alias 0x%lx-0x%lx %s = 0x%lx-0x%lx\n", (unsigned long)info.alias[i].gpa,
+               (unsigned long)(info.alias[i].gpa + info.alias[i].size),
+               vm_format_rights(info.alias[i].rights, rights), (unsigned long)info.alias[i].src,
+               (unsigned long)(info.alias[i].src + info.alias[i].size));
     if (info.ntrace > 0) {
         printf("last exits:\n");
         print_trace_header();

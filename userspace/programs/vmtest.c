@@ -13,6 +13,8 @@
  *   vmtest ids      VM ids count up and are never reused; destroyed VMs keep
  *                   their records (the last VM_KEPT_RECORDS), older ones say
  *                   record_lost; at most VM_MAX_VMS alive at once
+ *   vmtest boot     vm_alias, vm_load_firmware and vm_load_linux: errors,
+ *                   what the alias shows, nothing half-created on a refusal
  *   vmtest spinner N  N VMs spinning with interrupts off, then sleep
  *   vmtest child    (used by `owner`) create a VM and sleep
  *
@@ -345,6 +347,101 @@ static int test_memory(void)
     return finish();
 }
 
+/* vm_alias: a second view of mapped memory, with its own rights. */
+static void boot_alias(void)
+{
+    int id = vm_create(0);
+    uint32_t word = 0x12345678, back = 0;
+    struct vm_status st;
+    expect("boot: map source", vm_map(id, 0x10000, 0x4000, VM_R | VM_X), 0);
+    expect("boot: alias unaligned", vm_alias(id, 0x20001, 0x1000, 0x10000, RWX), EINVAL);
+    expect("boot: alias past 4 GiB", vm_alias(id, 0xFFFFF000ull, 0x2000, 0x10000, RWX), ERANGE);
+    expect("boot: alias without R", vm_alias(id, 0x20000, 0x1000, 0x10000, VM_X), EACCES);
+    expect("boot: alias of a hole", vm_alias(id, 0x20000, 0x5000, 0x10000, RWX), ENXIO);
+    expect("boot: alias onto itself", vm_alias(id, 0x12000, 0x4000, 0x10000, RWX), EINVAL);
+    expect("boot: alias onto memory", vm_alias(id, 0x10000, 0x1000, 0x12000, RWX), EEXIST);
+    expect("boot: alias", vm_alias(id, 0xE0000, 0x4000, 0x10000, RWX), 0);
+    expect("boot: alias twice", vm_alias(id, 0xE2000, 0x1000, 0x10000, RWX), EEXIST);
+    expect("boot: map over the alias", vm_map(id, 0xE0000, 0x1000, RWX), EEXIST);
+    expect("boot: write the source", vm_write(id, 0x11004, &word, 4), 0);
+    check("boot: alias in vm_info", vm_info(id, &st) == 0 && st.naliases == 1 &&
+          st.alias[0].gpa == 0xE0000 && st.alias[0].src == 0x10000 && st.alias[0].size == 0x4000 &&
+          st.alias[0].rights == RWX && st.mem_bytes == 0x4000);
+    expect("boot: read through the alias (not a region)", vm_read(id, 0xE1004, &back, 4), ENXIO);
+    expect("boot: unmap an aliased source", vm_unmap(id, 0x10000, 0x1000), EBUSY);
+    expect("boot: unmap the alias", vm_unmap(id, 0xE0000, 0x1000), ENXIO);
+    vm_destroy(id);
+}
+
+/* vm_load_firmware: size rule, places, and a clean refusal. */
+static void boot_firmware(void)
+{
+    struct vm_firmware_info fi;
+    struct vm_status st;
+    int id = vm_create(0);
+    expect("boot: firmware of 43 bytes", vm_load_firmware(id, "/guests/hello.bin", &fi), ENOEXEC);
+    check("boot: refused firmware maps nothing", vm_info(id, &st) == 0 && st.regions == 0 && st.naliases == 0);
+    expect("boot: firmware missing", vm_load_firmware(id, "/guests/none.bin", &fi), ENOENT);
+    expect("boot: firmware path", vm_load_firmware(id, BAD_PTR, &fi), EFAULT);
+    expect("boot: firmware info", vm_load_firmware(id, "/guests/seabios.bin", BAD_PTR), EFAULT);
+    expect("boot: RAM where the alias goes", vm_map(id, 0xF0000, 0x1000, RWX), 0);
+    expect("boot: firmware onto RAM", vm_load_firmware(id, "/guests/seabios.bin", &fi), EEXIST);
+    check("boot: nothing half-created", vm_info(id, &st) == 0 && st.regions == 1 && st.naliases == 0 &&
+          st.mem_bytes == 0x1000);
+    vm_destroy(id);
+    id = vm_create(0);
+    expect("boot: firmware", vm_load_firmware(id, "/guests/seabios.bin", &fi), 0);
+    check("boot: firmware places", fi.rom_gpa == 0xFFFE0000ull && fi.rom_size == 0x20000 &&
+          fi.low_gpa == 0xE0000 && fi.low_size == 0x20000);
+    check("boot: firmware regions", vm_info(id, &st) == 0 && st.regions == 1 &&
+          st.region[0].gpa == 0xFFFE0000ull && st.region[0].rights == (VM_R | VM_X) &&
+          st.naliases == 1 && st.alias[0].src == 0xFFFE0000ull && st.load_mode == VM_MODE_RESET);
+    uint8_t sig[2] = {0};
+    expect("boot: reset vector readable", vm_read(id, 0xFFFFFFF0ull, sig, 1), 0);
+    check("boot: reset vector is a far jump", sig[0] == 0xEA);
+    expect("boot: firmware twice", vm_load_firmware(id, "/guests/seabios.bin", &fi), EEXIST);
+    vm_destroy(id);
+}
+
+/* vm_load_linux: refusals carry a reason and change nothing. */
+static void boot_linux(void)
+{
+    static struct vm_linux_load l;
+    struct vm_status st;
+    int id = vm_create(0);
+    memset(&l, 0, sizeof(l));
+    l.kernel = (uint64_t)(uintptr_t)"/guests/seabios.bin";
+    expect("boot: linux non-bzImage", vm_load_linux(id, &l), ENOEXEC);
+    check("boot: linux reason", strstr(l.error, "not a Linux bzImage") != NULL);
+    l.kernel = (uint64_t)(uintptr_t)"/guests/linux_tiny.bin";
+    l.flags = VM_LINUX_CHECK_ONLY;
+    expect("boot: linux check only", vm_load_linux(id, &l), 0);
+    check("boot: linux check protocol", l.protocol == 0x020F && l.error[0] == 0);
+    l.flags = 0;
+    expect("boot: linux without RAM", vm_load_linux(id, &l), ENXIO);
+    expect("boot: map 2M", vm_map(id, 0, 2 << 20, RWX), 0);
+    l.initrd = (uint64_t)(uintptr_t)"/guests/none";
+    expect("boot: linux initrd missing", vm_load_linux(id, &l), ENOENT);
+    l.initrd = (uint64_t)(uintptr_t)BAD_PTR;
+    expect("boot: linux initrd pointer", vm_load_linux(id, &l), EFAULT);
+    l.initrd = 0;
+    expect("boot: linux request pointer", vm_load_linux(id, BAD_PTR), EFAULT);
+    expect("boot: linux", vm_load_linux(id, &l), 0);
+    check("boot: linux places", l.entry == 0x100200 && l.boot_params == 0x7000 && l.kernel_gpa == 0x100000 &&
+          l.e820_entries == 3 && vm_info(id, &st) == 0 && st.load_entry == 0x100200 &&
+          st.load_mode == VM_MODE_LINUX64);
+    expect("boot: linux64 entry past 4 GiB", vm_vcpu_create(id, VM_MODE_LINUX64, 1ull << 32, NULL), EINVAL);
+    vm_destroy(id);
+}
+
+static int test_boot(void)
+{
+    boot_alias();
+    boot_firmware();
+    boot_linux();
+    return finish();
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "args") == 0)
@@ -361,6 +458,8 @@ int main(int argc, char **argv)
         return test_memory();
     if (argc >= 2 && strcmp(argv[1], "ids") == 0)
         return test_ids();
-    fprintf(stderr, "usage: vmtest args | owner | memory | ids | leak N | spinner N\n");
+    if (argc >= 2 && strcmp(argv[1], "boot") == 0)
+        return test_boot();
+    fprintf(stderr, "usage: vmtest args | owner | memory | ids | boot | leak N | spinner N\n");
     return 2;
 }

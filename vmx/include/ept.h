@@ -28,6 +28,10 @@ struct ept {
 #define EPT_PAGE_4K 0x1000ull
 #define EPT_PAGE_2M 0x200000ull
 #define EPT_GPA_LIMIT (1ull << 39)   /* one PML4 entry's worth is plenty; keeps checks simple */
+/* Software bit in an ignored position of a leaf (SDM Vol. 3C 28.2.2, Table
+   28-6: bits 57:52 are ignored by the CPU): the leaf is a second view of a
+   page that another leaf of the same EPT owns. */
+#define EPT_SW_ALIAS (1ull << 52)
 
 /* Prepare an empty EPT; 0 or -ENOMEM. */
 int ept_init(struct ept *e, const struct ept_pager *pager, bool allow_2m);
@@ -40,6 +44,13 @@ void ept_destroy(struct ept *e);
    -ENOMEM (partial tables stay, harmless). 2 MiB leaves where gpa and hpa are
    2 MiB aligned over a whole 2 MiB. */
 int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t rights);
+/* Make [gpa, gpa+size) show the pages mapped at [src, src+size) with rights
+   (at least R; W needs R), as 4 KiB leaves marked EPT_SW_ALIAS. All page
+   aligned. -ENOENT if a source page is not mapped or is itself an alias,
+   -EEXIST if a target page is mapped, -EINVAL on bad arguments or when the
+   ranges overlap (nothing changes then), -ENOMEM (no alias leaf stays, empty
+   tables may). */
+int ept_map_alias(struct ept *e, uint64_t gpa, uint64_t src, uint64_t size, uint64_t rights);
 /* Remove every mapping in the range (splitting 2 MiB leaves at the edges).
    0 or -ENOMEM (split needs a page). */
 int ept_unmap(struct ept *e, uint64_t gpa, uint64_t size);
@@ -58,11 +69,13 @@ struct ept_walk {
     uint64_t rights;       /* EPT_R/W/X of the leaf (0: kept but inaccessible) */
     uint64_t entries[4];   /* PML4E, PDPTE, PDE, PTE as read (0 beyond the leaf) */
     int leaf_level;        /* 1 = 4 KiB page, 2 = 2 MiB page */
+    bool alias;            /* the leaf is an alias (EPT_SW_ALIAS): another leaf owns the page */
 };
 /* Translate gpa; 0, or -ENOENT when no leaf exists (entries filled up to the miss). */
 int ept_walk(const struct ept *e, uint64_t gpa, struct ept_walk *w);
 
-/* Call fn for every leaf (with or without rights): its gpa, hpa and size
+/* Call fn for every leaf that owns its page (with or without rights; aliases
+   are skipped, so every owned page is reported once): its gpa, hpa and size
    (4 KiB or 2 MiB), in ascending gpa order. */
 void ept_for_each_leaf(const struct ept *e, void (*fn)(uint64_t gpa, uint64_t hpa, uint64_t size, void *ctx),
                        void *ctx);

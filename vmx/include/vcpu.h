@@ -47,6 +47,9 @@ struct vcpu {
     uint64_t shadow_msr[VCPU_SHADOW_MSRS];   /* syscall MSRs the guest wrote (exit_msr.c) */
     uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
     uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
+    bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
+    uint64_t event_deadline;      /* TSC at which the run loop looks at events next; 0 = now */
+    uint64_t halt_cycles;         /* TSC cycles spent halted (count against the time limit) */
     struct vmx_stats stats;
     struct vmx_trace trace;
 };

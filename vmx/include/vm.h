@@ -51,6 +51,7 @@ enum vm_stop_kind {
     VM_STOP_ENTRY_FAILED,    /* "entry failed: ..." */
     VM_STOP_INIT_SIPI,       /* "INIT signal" / "SIPI" */
     VM_STOP_ERROR,           /* host-side failure, text says what */
+    VM_STOP_RESET,           /* "reset": the guest reset the machine (8042, port 0x92) */
 };
 
 #define VM_STOP_TEXT_MAX VM_REASON_LEN
@@ -99,6 +100,12 @@ int vm_list(int *ids, int max);
    W needs R). Page aligned, below 512 GiB, within VM_MEM_LIMIT in total, no
    overlap with mapped pages (-EEXIST). 2 MiB EPT pages where the range allows. */
 int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights);
+/* Make [gpa, gpa+size) a second view of the mapped memory at [src, src+size)
+   with its own rights (at least R; W needs R); both views stay for the VM's
+   life (vm_unmap of either: -EBUSY). 0, -EINVAL (alignment, rights, the
+   ranges overlap), -ENOENT (source not mapped, or an alias), -EEXIST
+   (target mapped), -E2BIG (VM_MAX_ALIASES), -ENOMEM. Used for firmware. */
+int vm_alias(struct vm *vm, uint64_t gpa, uint64_t src, uint64_t size, unsigned rights);
 /* Unmap every mapped page in the range and free its backing (INVEPT first). */
 int vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size);
 /* Change rights of a mapped range (-ENOENT if a page is not mapped); rights 0

@@ -18,7 +18,8 @@ int vm_args_check_bytes(uint64_t gpa, uint64_t len, uint64_t max);
 /* EPT rights: 0, -EACCES (unknown bits, or W without R). */
 int vm_args_check_rights(uint64_t rights);
 /* Start mode and entry point: 0, -EINVAL (unknown mode, entry unreachable:
-   real mode >= 64 KiB, prot32 >= 4 GiB, long64 >= VM_GPA_LIMIT). */
+   real mode >= 64 KiB, prot32 >= 4 GiB, long64 >= 1 GiB, linux64 >= 4 GiB;
+   reset ignores the entry). */
 int vm_args_check_mode(uint64_t mode, uint64_t entry);
 
 /* Sort stats rows by count (descending; equal counts by reason number). */

@@ -24,6 +24,8 @@ struct vm_handle {
     int owner_parent;              /* the owner's parent pid (0: the kernel) */
     struct vm *vm;                 /* the creator's reference (vm_create) */
     struct vm_region_set regions;  /* what vm_map/unmap/protect made */
+    uint32_t naliases;             /* what vm_alias made (vm_boot_syscalls.c) */
+    struct vm_alias_info aliases[VM_MAX_ALIASES];
     uint64_t load_entry;           /* last vm_load */
     unsigned load_mode;
     uint64_t timeout_ms;

@@ -9,6 +9,7 @@
 #include "ept.h"
 #include "errno.h"
 #include "mutex.h"
+#include "platform.h"
 #include "spinlock.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -21,7 +22,10 @@ struct vm {
     enum vm_state state;
     struct mutex lock;
     struct ept ept;
+    struct vm_platform platform;     /* the PC devices on its port-I/O bus (platform.h) */
     uint64_t mem_pages;              /* backing pages mapped */
+    int naliases;                    /* second views of mapped memory (vm_alias.c) */
+    struct vm_alias_range { uint64_t gpa, src, size; } aliases[VM_MAX_ALIASES];
     uint64_t time_limit_ms;
     int nvcpus;
     struct vcpu *vcpus[VM_MAX_VCPUS];
@@ -66,6 +70,10 @@ struct vmx_bitmaps {
     uint64_t io_a, io_b, msr;
 };
 extern struct vmx_bitmaps vmx_bitmaps;
+
+/* True when [gpa, gpa+size) overlaps an alias or the memory an alias shows
+   (such memory cannot be unmapped: the alias would outlive its pages). */
+bool vm_alias_touches(const struct vm *vm, uint64_t gpa, uint64_t size);
 
 /* Free every backing page and the EPT of a VM that no longer runs (vm_memory.c). */
 void vm_free_memory(struct vm *vm);

@@ -3,3 +3,5 @@
 
 /* Install the VM syscalls into the syscall table (boot, once). */
 void vm_syscalls_init(void);
+/* Install the firmware/Linux loader syscalls (vmx/vm_boot_syscalls.c); called by vm_syscalls_init. */
+void vm_boot_syscalls_init(void);

@@ -60,13 +60,23 @@ struct vmx_entry_state {
     bool host_ia32e;    /* the host runs in IA-32e mode (EFER.LMA) */
 };
 
-/* Start modes of a vCPU. */
-enum vmx_mode { VMX_MODE_REAL, VMX_MODE_PROT32, VMX_MODE_LONG64 };
+/* Start modes of a vCPU. RESET is the processor's power-on state (real mode
+   at CS:IP F000:FFF0 with CS base FFFF0000, SDM Vol. 3A 9.1.4), LINUX64 the
+   64-bit entry of the Linux boot protocol (long64 with the selectors
+   __BOOT_CS 0x10 and __BOOT_DS 0x18). */
+enum vmx_mode { VMX_MODE_REAL, VMX_MODE_PROT32, VMX_MODE_LONG64, VMX_MODE_RESET, VMX_MODE_LINUX64 };
+
+/* True for the modes that start in IA-32e mode (long64, linux64). */
+static inline bool vmx_mode_is_long(enum vmx_mode m)
+{
+    return m == VMX_MODE_LONG64 || m == VMX_MODE_LINUX64;
+}
 
 /* Guest state for a vCPU that starts in mode at rip/rsp (SDM 26.3; recipes in
-   VMX-FACTS 9). cr3 is used for long64 only (guest PML4); gdtr_base/limit give
-   long64 guests a GDT (0/0: no GDT, segments must not be reloaded). caps decide
-   the CR0/CR4 fixed bits. Adds VM_ENTRY_IA32E_MODE_GUEST to *entry_ctl for long64. */
+   VMX-FACTS 9). cr3 is used for long64/linux64 only (guest PML4); gdtr_base/limit
+   give them a GDT (0/0: no GDT, segments must not be reloaded). caps decide
+   the CR0/CR4 fixed bits. Adds VM_ENTRY_IA32E_MODE_GUEST to *entry_ctl for the
+   long modes. RESET ignores rip and rsp (the reset vector is fixed). */
 void vmx_guest_state_init(struct vmx_guest_state *g, const struct vmx_caps *caps, enum vmx_mode mode,
                           uint64_t rip, uint64_t rsp, uint64_t cr3, uint64_t gdtr_base, uint32_t gdtr_limit,
                           uint32_t *entry_ctl);

@@ -20,6 +20,7 @@
 #define PTE_PCD (1ull << 4)
 #define PTE_HUGE (1ull << 7)
 #define PTE_GLOBAL (1ull << 8)
+#define PTE_COW (1ull << 9)     /* software: read-only until copied on write (bit 9 is ignored by the MMU) */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
 

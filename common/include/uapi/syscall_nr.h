@@ -39,6 +39,13 @@
 #define SYS_UNLINK 24         /* unlink(const char *path) -> 0 */
 #define SYS_MKDIR 25          /* mkdir(const char *path) -> 0 */
 #define SYS_GETPPID 26        /* getppid() -> parent pid (0 for the first process) */
+#define SYS_FORK 27           /* fork() -> child pid in the parent, 0 in the child */
+#define SYS_EXEC 28           /* exec(const char *path, char *const argv[]) -> no return */
+#define SYS_PIPE 29           /* pipe(int fds[2]) -> 0; fds[0] reads, fds[1] writes */
+#define SYS_DUP2 30           /* dup2(int oldfd, int newfd) -> newfd */
+#define SYS_DUP 31            /* dup(int fd) -> lowest free fd */
+#define SYS_CHDIR 32          /* chdir(const char *path) -> 0 */
+#define SYS_GETCWD 33         /* getcwd(char *buf, size_t size) -> length without the NUL */
 
 #define SYS_VM_FIRST 64       /* 64..95: VM syscalls, numbered in vmx's uapi header */
 #define SYS_VM_LAST 95

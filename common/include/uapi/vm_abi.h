@@ -30,11 +30,16 @@
 #define SYS_VM_LIST 78         /* vm_list(int32_t *ids, max) -> number of VMs */
 #define SYS_VM_TRACE 79        /* vm_trace(vm, struct vm_trace_entry *, max) -> count */
 #define SYS_VM_SET_TIMEOUT 80  /* vm_set_timeout(vm, ms) -> 0: stop "timeout" after ms of running */
+/* guest memory views and firmware/kernel loaders (vmx/vm_boot_syscalls.c) */
+#define SYS_VM_ALIAS 90        /* vm_alias(vm, gpa, size, src_gpa, rights) -> 0 */
+#define SYS_VM_LOAD_FIRMWARE 91 /* vm_load_firmware(vm, path, struct vm_firmware_info *) -> 0 */
+#define SYS_VM_LOAD_LINUX 92   /* vm_load_linux(vm, struct vm_linux_load *) -> 0 */
 
 /* ---- limits ---- */
 #define VM_PAGE_SIZE 4096ull
-#define VM_GPA_LIMIT (1ull << 30)       /* guest-physical addresses below 1 GiB */
-#define VM_MEM_LIMIT (64ull << 20)      /* backing memory per VM */
+#define VM_GPA_LIMIT (1ull << 32)       /* guest-physical addresses below 4 GiB */
+#define VM_MEM_LIMIT (256ull << 20)     /* backing memory per VM (if the host has it) */
+#define VM_LONG64_IDENTITY (1ull << 30) /* VM_MODE_LONG64 maps the first 1 GiB */
 #define VM_MAX_VMS 16                   /* VMs alive at once, system wide */
 #define VM_MAX_VCPUS 8                  /* vCPUs per VM */
 #define VM_MAX_REGIONS 32               /* vm_map calls alive per VM */
@@ -62,6 +67,11 @@
 #define VM_MODE_REAL 1     /* 16-bit real mode (unrestricted guest), CS = 0 */
 #define VM_MODE_PROT32 2   /* 32-bit protected mode, flat 4 GiB segments, no paging */
 #define VM_MODE_LONG64 3   /* 64-bit long mode, identity paging built by the kernel */
+#define VM_MODE_RESET 4    /* the power-on state: real mode, CS F000 base FFFF0000, IP FFF0
+                              (SDM Vol. 3A 9.1.4); the entry argument is ignored */
+#define VM_MODE_LINUX64 5  /* the Linux 64-bit boot protocol entry: long mode, identity
+                              paging of 4 GiB and a GDT built by the kernel at
+                              0x8000-0xEFFF, CS 0x10, DS/ES/SS 0x18, RSI from regs */
 
 /* vm_wait timeout: block until the VM stops */
 #define VM_WAIT_FOREVER UINT64_MAX
@@ -106,9 +116,51 @@ struct vm_load_info {
 #define VM_STOPPED_ENTRY_FAILED 9    /* "entry failed: ..." */
 #define VM_STOPPED_INIT_SIPI 10      /* INIT or SIPI signal */
 #define VM_STOPPED_ERROR 11          /* host-side failure, the text says what */
+#define VM_STOPPED_RESET 12          /* "reset": the guest reset the machine (8042 0xFE, port 0x92) */
 
 #define VM_NAME_LEN 24            /* exit-reason names (NUL terminated) */
 #define VM_REASON_LEN 160         /* stop reason text */
+
+/* vm_alias: at most this many aliases per VM; they live as long as the VM */
+#define VM_MAX_ALIASES 4
+
+struct vm_alias_info {
+    uint64_t gpa, size;       /* the second view [gpa, gpa + size) ... */
+    uint64_t src;             /* ... of the memory mapped at [src, src + size) */
+    uint32_t rights;          /* its own EPT rights */
+    uint32_t reserved;
+};
+
+/* vm_load_firmware: a 64, 128 or 256 KiB image, mapped read/execute-only so
+   that it ends at 4 GiB, its last 128 KiB (all of a smaller one) also
+   visible, writable, below 1 MiB (0xE0000 or 0xF0000 up to 0x100000). */
+#define VM_FIRMWARE_LOW_MAX (128ull << 10)
+struct vm_firmware_info {
+    uint64_t rom_gpa, rom_size;     /* the image below 4 GiB */
+    uint64_t low_gpa, low_size;     /* its alias below 1 MiB */
+};
+
+/* vm_load_linux: a bzImage (boot protocol 2.12 or later) with an optional
+   initrd and command line into RAM the caller mapped (docs/vm-api.md).
+   On success the outputs say where everything went; start the vCPU with
+   VM_MODE_LINUX64 at entry with RSI = boot_params. On a refused image,
+   error says why (also when the call fails). */
+#define VM_LINUX_CHECK_ONLY 1u   /* only open the files and check the bzImage header
+                                    (no memory needed, nothing written) */
+struct vm_linux_load {
+    uint64_t kernel;          /* in: path of the bzImage (user pointer) */
+    uint64_t initrd;          /* in: path of the initrd, 0 = none */
+    uint64_t cmdline;         /* in: the command line, 0 = empty */
+    uint32_t flags;           /* in: VM_LINUX_CHECK_ONLY */
+    uint32_t reserved;
+    uint64_t entry;           /* out: 64-bit entry point (load address + 0x200) */
+    uint64_t boot_params;     /* out: guest-physical address of boot_params */
+    uint64_t kernel_gpa, kernel_size;   /* out: where the protected-mode kernel went */
+    uint64_t initrd_gpa, initrd_size;   /* out */
+    uint32_t protocol;        /* out: boot protocol version, 0x020f = 2.15 */
+    uint32_t e820_entries;    /* out */
+    char error[VM_REASON_LEN];  /* out: why it was refused ("" on success) */
+};
 
 /* One exit as recorded in a vCPU's trace ring (newest last). */
 struct vm_trace_entry {
@@ -152,6 +204,9 @@ struct vm_status {
                                  last VM_KEPT_RECORDS destroyed VMs are kept): only
                                  id and state (VM_IS_DESTROYED) are valid */
     struct vm_trace_entry trace[VM_INFO_TRACE];
+    uint32_t naliases;        /* vm_alias views (listed in alias[]) */
+    uint32_t reserved2;
+    struct vm_alias_info alias[VM_MAX_ALIASES];
 };
 
 /* ---- statistics ---- */

@@ -28,6 +28,14 @@ int mkdir(const char *path);
 
 /* Start path as a new process with the NULL-terminated argv; its pid. */
 pid_t spawn(const char *path, char *const argv[]);
+/* A copy of this process (copy-on-write memory, the open files, only the
+   calling thread): the child's pid in the parent, 0 in the child. */
+pid_t fork(void);
+/* Replace this process's program with path, argv[0..] NULL-terminated: pid,
+   open files and working directory stay. Returns only on failure (-1 and
+   errno; the old program goes on untouched). execv is the POSIX name. */
+int exec(const char *path, char *const argv[]);
+int execv(const char *path, char *const argv[]);
 /* Wait for child pid (-1: any) to end; *status = its exit status. */
 pid_t waitpid(pid_t pid, int *status);
 pid_t getpid(void);

@@ -32,6 +32,16 @@ int vm_start(int vm);
 int vm_wait(int vm, uint64_t timeout_ms);
 int vm_kill(int vm);
 int vm_set_timeout(int vm, uint64_t ms);
+/* [gpa, gpa + size) becomes a second view, with its own rights, of the
+   memory mapped at [src, src + size); it lives as long as the VM. */
+int vm_alias(int vm, uint64_t gpa, uint64_t size, uint64_t src, unsigned rights);
+/* A 64/128/256 KiB firmware image below 4 GiB (r-x) and its last 128 KiB
+   below 1 MiB (rwx alias); start it with vm_vcpu_create(vm, VM_MODE_RESET, 0, ...). */
+int vm_load_firmware(int vm, const char *path, struct vm_firmware_info *info);
+/* A bzImage (+ initrd, command line) into the VM's RAM per the Linux boot
+   protocol; load->error says why on a refusal. Start it with
+   vm_vcpu_create(vm, VM_MODE_LINUX64, load->entry, regs with rsi = load->boot_params). */
+int vm_load_linux(int vm, struct vm_linux_load *load);
 /* vm = VM_ALL: every VM since boot. */
 int vm_stats(int vm, struct vm_stats *st);
 int vm_info(int vm, struct vm_status *info);
@@ -49,7 +59,7 @@ int vm_parse_size(const char *s, uint64_t *out);
 int vm_parse_rights(const char *s, unsigned *out);
 /* rights -> "rwx" / "r--" style text in buf (at least 4 bytes); returns buf. */
 char *vm_format_rights(unsigned rights, char *buf);
-/* "real" / "prot32" / "long64" -> VM_MODE_*; -1 with errno EINVAL. */
+/* "real" / "prot32" / "long64" / "reset" / "linux64" -> VM_MODE_*; -1 with errno EINVAL. */
 int vm_parse_mode(const char *s, unsigned *out);
 const char *vm_mode_name(unsigned mode);
 const char *vm_state_name(unsigned state);

@@ -32,6 +32,9 @@ int unlink(const char *path) { return (int)SC1(SYS_UNLINK, path); }
 int mkdir(const char *path) { return (int)SC1(SYS_MKDIR, path); }
 
 pid_t spawn(const char *path, char *const argv[]) { return (pid_t)SC2(SYS_SPAWN, path, argv); }
+pid_t fork(void) { return (pid_t)SC0(SYS_FORK); }
+int exec(const char *path, char *const argv[]) { return (int)SC2(SYS_EXEC, path, argv); }
+int execv(const char *path, char *const argv[]) { return exec(path, argv); }
 pid_t waitpid(pid_t pid, int *status) { return (pid_t)SC2(SYS_WAITPID, pid, status); }
 pid_t getpid(void) { return (pid_t)SC0(SYS_GETPID); }
 pid_t getppid(void) { return (pid_t)SC0(SYS_GETPPID); }

@@ -61,6 +61,21 @@ int vm_set_timeout(int vm, uint64_t ms)
     return (int)VMC(syscall2(SYS_VM_SET_TIMEOUT, vm, (long)ms));
 }
 
+int vm_alias(int vm, uint64_t gpa, uint64_t size, uint64_t src, unsigned rights)
+{
+    return (int)VMC(syscall6(SYS_VM_ALIAS, vm, (long)gpa, (long)size, (long)src, rights, 0));
+}
+
+int vm_load_firmware(int vm, const char *path, struct vm_firmware_info *info)
+{
+    return (int)VMC(syscall3(SYS_VM_LOAD_FIRMWARE, vm, (long)path, (long)info));
+}
+
+int vm_load_linux(int vm, struct vm_linux_load *load)
+{
+    return (int)VMC(syscall2(SYS_VM_LOAD_LINUX, vm, (long)load));
+}
+
 int vm_stats(int vm, struct vm_stats *st) { return (int)VMC(syscall2(SYS_VM_STATS, vm, (long)st)); }
 int vm_info(int vm, struct vm_status *info) { return (int)VMC(syscall2(SYS_VM_INFO, vm, (long)info)); }
 
@@ -156,11 +171,12 @@ char *vm_format_rights(unsigned rights, char *buf)
 
 static const char *const mode_names[] = {
     [VM_MODE_REAL] = "real", [VM_MODE_PROT32] = "prot32", [VM_MODE_LONG64] = "long64",
+    [VM_MODE_RESET] = "reset", [VM_MODE_LINUX64] = "linux64",
 };
 
 int vm_parse_mode(const char *s, unsigned *out)
 {
-    for (unsigned m = VM_MODE_REAL; m <= VM_MODE_LONG64; m++) {
+    for (unsigned m = VM_MODE_REAL; m <= VM_MODE_LINUX64; m++) {
         if (strcmp(s, mode_names[m]) == 0) {
             *out = m;
             return 0;
@@ -172,7 +188,7 @@ int vm_parse_mode(const char *s, unsigned *out)
 
 const char *vm_mode_name(unsigned mode)
 {
-    if (mode >= VM_MODE_REAL && mode <= VM_MODE_LONG64)
+    if (mode >= VM_MODE_REAL && mode <= VM_MODE_LINUX64)
         return mode_names[mode];
     return "?";
 }
