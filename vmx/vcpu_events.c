@@ -140,6 +140,11 @@ enum exit_action vcpu_halt(struct vcpu *v)
 {
     if (!(vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF))
         return vcpu_stop(v, VM_STOP_HALTED, "halted");
+    /* `sti; hlt` exits in sti's shadow; the shadow ends with the HLT, so the
+       interrupt that wakes it must not find STI blocking (SDM 24.4.2). */
+    uint32_t blocking = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+    if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+        vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, blocking & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
     v->halted = true;
     v->event_deadline = 0;   /* the slow path does the waiting */
     return EXIT_RESUME;
