@@ -26,6 +26,9 @@ sweb_boot_target(qemu "Booting in QEMU (TCG, no VMX); Ctrl-A X quits" --emu qemu
 sweb_boot_target(kvm "Booting in QEMU+KVM (-cpu host, VMX if nested)" --emu kvm)
 sweb_boot_target(bochs "Booting in Bochs (emulated VMX)" --emu bochs)
 sweb_boot_target(qemugdb "Booting in QEMU, waiting for gdb on :1234" --emu qemu --gdb)
+# the kernel's own, VMX-aware stub on COM2 (gdb=wait), also on :1234
+sweb_boot_target(bochsgdb "Booting in Bochs; the kernel's GDB stub waits on :1234" --emu bochs --stub)
+sweb_boot_target(kvmgdb "Booting in QEMU+KVM; the kernel's GDB stub waits on :1234" --emu kvm --stub)
 sweb_boot_target(bochsdbg "Booting in Bochs' internal debugger" --emu bochs --debugger)
 
 add_custom_target(rungdb
@@ -33,7 +36,7 @@ add_custom_target(rungdb
   DEPENDS kernel
   USES_TERMINAL
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-  COMMENT "gdb with kernel symbols, connecting to localhost:1234 (start make qemugdb first)"
+  COMMENT "gdb with kernel symbols, connecting to localhost:1234 (make bochsgdb, kvmgdb or qemugdb first)"
   VERBATIM)
 
 add_custom_target(bench
@@ -56,7 +59,9 @@ set(SWEB_HELP_LINES
   "  make qemu       boot in QEMU TCG, serial console in this terminal (Ctrl-A X quits)"
   "  make kvm        boot in QEMU+KVM with -cpu host (VT-x guests on Intel hosts)"
   "  make bochs      boot in Bochs with emulated VT-x (slower, VMX always available)"
-  "  make qemugdb    boot in QEMU halted, waiting for gdb on localhost:1234"
+  "  make qemugdb    boot in QEMU halted, waiting for gdb on localhost:1234 (QEMU's stub)"
+  "  make bochsgdb   boot in Bochs, the kernel's VMX-aware GDB stub waits on localhost:1234"
+  "  make kvmgdb     the same in QEMU+KVM"
   "  make rungdb     start gdb with kernel symbols and utils/gdbinit, attach to :1234"
   "  make bochsdbg   boot in Bochs' internal debugger with kernel symbols loaded"
   "  make bench      median launch-to-banner time in QEMU TCG and Bochs"

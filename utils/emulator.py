@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,7 +42,7 @@ QEMU = "qemu-system-x86_64"
 
 # exit codes of `sweb exec`, one per way a run can end
 EXIT_CODES = {"ok": 0, "fail": 1, "panic": 2, "triple-fault": 3,
-              "timeout": 4, "no-prompt": 5, "crash": 6}
+              "timeout": 4, "no-prompt": 5, "crash": 6, "gdb-fail": 7}
 
 
 # ---------------------------------------------------------------- build
@@ -116,11 +117,15 @@ def qemu_argv(iso, mem=DEFAULT_MEM, kvm=False):
     return argv
 
 
-def bochs_config(path, iso, mem, com1, display='rfb, options="timeout=0"', log="/dev/null"):
-    """Write a bochsrc to path from utils/bochsrc.in."""
+def bochs_config(path, iso, mem, com1, display='rfb, options="timeout=0"', log="/dev/null",
+                 com2_port=None):
+    """Write a bochsrc to path from utils/bochsrc.in (COM2 a socket server on
+    com2_port when given, else off)."""
     text = (REPO / "utils" / "bochsrc.in").read_text()
+    com2 = (f"enabled=1, mode=socket-server, dev=localhost:{com2_port}" if com2_port
+            else "enabled=0")
     for key, val in (("MEGS", mem), ("ISO", iso), ("COM1", com1), ("DISPLAY", display),
-                     ("IPS", BOCHS_IPS), ("LOG", log)):
+                     ("IPS", BOCHS_IPS), ("LOG", log), ("COM2", com2)):
         text = text.replace("@" + key + "@", str(val))
     Path(path).write_text(text)
 
@@ -164,6 +169,8 @@ class Machine:
 
     def __init__(self, iso, mem, workdir):
         self.iso, self.mem, self.workdir = Path(iso).resolve(), mem, Path(workdir)
+        self.com2_relay = None     # a Com2Relay: COM2 is then a TCP server it connects to
+        self.com2_port = None
         self.proc = None
         self.exited = False
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -227,9 +234,14 @@ class QemuMachine(Machine):
     def start(self):
         argv = qemu_argv(self.iso, self.mem, self.kvm) + [
             "-display", "none", "-serial", "stdio", "-monitor", "none"]
+        if self.com2_relay:
+            self.com2_port = free_port()
+            argv += ["-serial", f"tcp:127.0.0.1:{self.com2_port},server=on,wait=off"]
         self._err = open(self.workdir / "emu.log", "wb")
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self._err, start_new_session=True)
+        if self.com2_relay:
+            self.com2_relay.connect(self.com2_port, self.proc)
 
     def _fd(self):
         return self.proc.stdout.fileno()
@@ -271,8 +283,9 @@ class BochsMachine(Machine):
     def _try_start(self):
         port = free_port()
         rc = self.workdir / "bochsrc"
+        self.com2_port = free_port() if self.com2_relay else None
         bochs_config(rc, self.iso, self.mem, f"mode=socket-server, dev=localhost:{port}",
-                     log=self.workdir / "bochs.log")
+                     log=self.workdir / "bochs.log", com2_port=self.com2_port)
         (self.workdir / "bochs.rc").write_text("continue\nquit\n")
         self._log = open(self.workdir / "emu.log", "wb")
         self.proc = subprocess.Popen(["bochs", "-q", "-f", str(rc), "-rc",
@@ -285,6 +298,9 @@ class BochsMachine(Machine):
             try:
                 self.sock = socket.create_connection(("127.0.0.1", port), timeout=1)
                 self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if self.com2_relay:
+                    # Bochs opens COM2 after COM1 and waits for a client there too
+                    self.com2_relay.connect(self.com2_port, self.proc)
                 return True
             except OSError:
                 time.sleep(0.01)
@@ -323,6 +339,114 @@ class BochsMachine(Machine):
         # reset_on_triple_fault=0 turns a triple fault into a Bochs panic
         log = self.diagnostics()
         return "exception with no resolution" in log or "triple fault" in log.lower()
+
+
+class Com2Relay:
+    """The emulator's COM2 (a TCP server) relayed to a port gdb connects to.
+
+    Connecting to the emulator at once matters for Bochs, which waits for a
+    client on COM2 before it runs; gdb attaches later, when the kernel's stub
+    is up. Bytes from the kernel before gdb is there are dropped."""
+
+    def __init__(self, listen_port=0):
+        self.listen = socket.socket()
+        self.listen.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listen.bind(("127.0.0.1", listen_port))
+        self.listen.listen(1)
+        self.port = self.listen.getsockname()[1]
+        self.emu = None
+        self.stopped = False
+
+    def connect(self, emu_port, proc, limit=15):
+        """Connect to the emulator's COM2 server and start relaying."""
+        self.emu = _connect(emu_port, proc, limit)
+        if self.emu is None:
+            raise RuntimeError(f"no COM2 server on port {emu_port}")
+        self.emu.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        client = None
+        try:
+            while not self.stopped:
+                fds = [self.emu, self.listen] + ([client] if client else [])
+                ready, _, _ = select.select(fds, [], [], 0.2)
+                if self.listen in ready:
+                    if client:
+                        client.close()
+                    client, _ = self.listen.accept()
+                    client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if self.emu in ready:
+                    data = self.emu.recv(65536)
+                    if not data:
+                        break
+                    if client:
+                        client.sendall(data)
+                if client and client in ready:
+                    data = client.recv(65536)
+                    if data:
+                        self.emu.sendall(data)
+                    else:
+                        client.close()
+                        client = None
+        except OSError:
+            pass
+        finally:
+            for sk in (client, self.emu, self.listen):
+                if sk:
+                    try:
+                        sk.close()
+                    except OSError:
+                        pass
+
+    def close(self):
+        self.stopped = True
+
+
+GDB_READY = "gdb: stub on COM2"
+
+
+class GdbRun:
+    """`gdb -batch -x utils/gdbinit -x SCRIPT build/kernel.elf` against the
+    kernel's stub, started once the kernel says the stub is up."""
+
+    def __init__(self, script, kernel_elf, workdir, console_log):
+        self.script, self.kernel_elf = Path(script).resolve(), Path(kernel_elf)
+        self.workdir, self.console_log = Path(workdir), console_log
+        self.relay = Com2Relay()
+        self.proc = None
+        self.output = ""
+        self.exit_code = None
+        self._out = None
+
+    def start(self):
+        self._out = open(self.workdir / "gdb.out", "w+b")
+        argv = ["gdb", "-q", "-nx", "-batch", "-ex", f"set $sweb_port = {self.relay.port}",
+                "-x", str(REPO / "utils" / "gdbinit"), "-x", str(self.script), str(self.kernel_elf)]
+        env = dict(os.environ, SWEB_CONSOLE_LOG=str(self.console_log))
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._out,
+                                     stderr=subprocess.STDOUT, cwd=REPO, env=env,
+                                     start_new_session=True)
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def finish(self, wait=0.0):
+        """Collect gdb's output and exit status (killing it if it is still there)."""
+        if self.proc is not None:
+            try:
+                self.proc.wait(wait)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.exit_code = self.proc.returncode
+            self._out.seek(0)
+            self.output = self._out.read().decode(errors="replace")
+            if self.exit_code < 0:
+                self.output += f"\n(gdb did not end by itself; killed, status {self.exit_code})\n"
+            self._out.close()
+            self.proc = None
+        self.relay.close()
 
 
 def make_machine(emu, iso, mem, workdir):
@@ -405,16 +529,29 @@ class Result:
         self.banner_time = None    # seconds from launch to the banner
         self.elapsed = 0.0
         self.exit_code = None
+        self.gdb_output = None     # `exec --gdb`: what gdb printed, and its exit status
+        self.gdb_exit = None
 
     def text(self):
+        """The console transcript, then gdb's output after a `== gdb ==` line."""
+        text = clean(self.transcript)
+        if self.gdb_output is not None:
+            text += "\n== gdb ==\n" + self.gdb_output
+        return text
+
+    def console_text(self):
         return clean(self.transcript)
 
 
 class Driver:
     """Reads the console, types commands at each prompt, then shuts down."""
 
-    def __init__(self, machine, commands, timeout, echo=None, pace=None, prompt_re=PROMPT_RE):
+    def __init__(self, machine, commands, timeout, echo=None, pace=None, prompt_re=PROMPT_RE,
+                 gdb=None):
         self.m, self.commands, self.timeout, self.echo = machine, list(commands), timeout, echo
+        self.gdb = gdb             # a GdbRun, started when the kernel's stub is up
+        self.hold = False          # all commands done, shutdown waits for gdb to end
+        self._console = None
         self.pace = pace if pace is not None else (0.002 if machine.name == "bochs" else 0.0)
         self.prompt_re = prompt_re
         self.r = Result()
@@ -427,6 +564,9 @@ class Driver:
 
     def run(self):
         t0 = time.monotonic()
+        if self.gdb:
+            self.m.com2_relay = self.gdb.relay
+            self._console = open(self.gdb.console_log, "w")
         try:
             self.m.start()
         except (OSError, RuntimeError) as e:
@@ -456,6 +596,9 @@ class Driver:
                     break
                 if chunk and not self.panic_at:
                     self._at_prompt()
+                if self.hold and not self._gdb_busy():
+                    self.hold = False
+                    self._shutdown()
         finally:
             self.r.exit_code = self._finish()
         self.r.elapsed = time.monotonic() - t0
@@ -469,6 +612,16 @@ class Driver:
             self.echo(chunk.replace("\r", ""))
         if self.r.banner_time is None and BANNER in self.buf:
             self.r.banner_time = t
+        if self._console:
+            self._console.write(clean(chunk))
+            self._console.flush()
+        if self.gdb and self.gdb.proc is None and self.gdb.exit_code is None and GDB_READY in self.buf:
+            self.gdb.start()
+
+    def _gdb_busy(self):
+        """gdb has not started yet or is still running its script."""
+        return self.gdb is not None and (self.gdb.exit_code is None and
+                                         (self.gdb.proc is None or self.gdb.running()))
 
     def _at_prompt(self):
         """If a prompt appeared, close the running command and type the next one."""
@@ -479,13 +632,19 @@ class Driver:
             command = self.commands[self.next_cmd - 1]
             out = strip_echo(command, clean(self.buf[self.out_start:m.start()]))
             self.r.outputs.append((command, out))
+        self.out_start, self.scan = None, m.end()
         if self.next_cmd < len(self.commands):
             self._type(self.commands[self.next_cmd])
             self.next_cmd += 1
+            self.out_start = m.end()
+        elif self._gdb_busy():
+            self.hold = True       # gdb's script may still need the running system
         else:
-            self._type("shutdown")
-            self.shutdown_at = time.monotonic()
-        self.out_start = self.scan = m.end()
+            self._shutdown()
+
+    def _shutdown(self):
+        self._type("shutdown")
+        self.shutdown_at = time.monotonic()
 
     def _type(self, command):
         for data, pause in parse_keys(command):
@@ -504,6 +663,10 @@ class Driver:
             rc = self.m.stop()
         else:
             self.m.stop()
+        if self.gdb:
+            self.gdb.finish(wait=3)
+            self.r.gdb_output, self.r.gdb_exit = self.gdb.output, self.gdb.exit_code
+            self._console.close()
         # drain nothing more: the process is gone
         return rc
 
@@ -524,6 +687,10 @@ class Driver:
         else:
             r.status = "crash"
             r.detail = r.detail or f"emulator ended (exit code {r.exit_code}) without power off"
+        if r.status == "ok" and self.gdb and r.gdb_exit != 0:
+            r.status = "gdb-fail"
+            r.detail = (f"gdb exited with status {r.gdb_exit}" if r.gdb_exit is not None
+                        else "gdb never started (no 'gdb: stub on COM2' line)")
         if r.status == "ok" and self.next_cmd < len(self.commands):
             r.status = "no-prompt"
             r.detail = (f"powered off before command {self.next_cmd + 1} "
@@ -532,12 +699,17 @@ class Driver:
                 r.detail += "; no shell prompt 'sweb:/> ' was seen"
 
 
-def boot(emu, iso, mem=DEFAULT_MEM, commands=(), timeout=60, echo=None, keep_dir=None):
-    """Boot iso headless in emu, type commands at prompts, return a Result."""
+def boot(emu, iso, mem=DEFAULT_MEM, commands=(), timeout=60, echo=None, keep_dir=None,
+         gdb_script=None, kernel_elf=None):
+    """Boot iso headless in emu, type commands at prompts, return a Result.
+
+    gdb_script: run gdb with it against the kernel's stub on COM2 (the ISO
+    must boot with gdb=wait or gdb=com2); the shell's shutdown waits for gdb."""
     work = Path(keep_dir) if keep_dir else Path(tempfile.mkdtemp(prefix="sweb-run-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return Driver(make_machine(emu, iso, mem, work), commands, timeout, echo).run()
+        gdb = GdbRun(gdb_script, kernel_elf, work, work / "console.log") if gdb_script else None
+        return Driver(make_machine(emu, iso, mem, work), commands, timeout, echo, gdb=gdb).run()
     finally:
         if not keep_dir:
             shutil.rmtree(work, ignore_errors=True)
@@ -545,18 +717,30 @@ def boot(emu, iso, mem=DEFAULT_MEM, commands=(), timeout=60, echo=None, keep_dir
 
 # ---------------------------------------------------------------- interactive runs
 
+GDB_PORT = 1234
+
+
 def interactive(emu, iso, mem=DEFAULT_MEM, gdb_wait=False, bochs_debugger=False,
-                kernel_elf=None, workdir=None):
+                kernel_elf=None, workdir=None, stub=False):
     """Boot iso with the serial console on this terminal.
+
+    gdb_wait: QEMU's own gdb stub, halted at the first instruction (-s -S).
+    stub: COM2, where the kernel's GDB stub runs (iso booting with gdb=wait),
+    on localhost:1234 for `make rungdb`.
 
     Returns 0 when the kernel powered off with POWER_EXIT_OK or the user quit,
     1 for a failure status, else the emulator's own exit code."""
     work = Path(workdir or tempfile.mkdtemp(prefix="sweb-run-"))
     iso = Path(iso).resolve()
     gui = bool(os.environ.get("DISPLAY"))
+    if stub:
+        print(f"The kernel waits for gdb on localhost:{GDB_PORT} (COM2): run 'make rungdb' "
+              "in another terminal", flush=True)
     if emu == "bochs":
-        return _interactive_bochs(iso, mem, work, gui, bochs_debugger, kernel_elf)
+        return _interactive_bochs(iso, mem, work, gui, bochs_debugger, kernel_elf, stub)
     argv = qemu_argv(iso, mem, kvm=(emu == "kvm")) + ["-serial", "mon:stdio"]
+    if stub:
+        argv += ["-serial", f"tcp:127.0.0.1:{GDB_PORT},server=on,wait=off"]
     if not gui:
         argv += ["-display", "none"]
     if gdb_wait:
@@ -584,21 +768,26 @@ def _run_kvm(argv):
     return rc
 
 
-def _interactive_bochs(iso, mem, work, gui, debugger, kernel_elf):
-    """Bochs with COM1 relayed to this terminal, or stopped in its debugger."""
+def _interactive_bochs(iso, mem, work, gui, debugger, kernel_elf, stub=False):
+    """Bochs with COM1 relayed to this terminal, or stopped in its debugger;
+    with stub, COM2 relayed to localhost:1234 for gdb."""
     display = "x" if gui else 'rfb, options="timeout=0"'
     rc, script = work / "bochsrc", work / "bochs.rc"
     if debugger:
         return _bochs_debugger(iso, mem, work, display, kernel_elf)
     port = free_port()
+    relay = Com2Relay(GDB_PORT) if stub else None
+    com2_port = free_port() if stub else None
     bochs_config(rc, iso, mem, f"mode=socket-server, dev=localhost:{port}", display=display,
-                 log=work / "bochs.log")
+                 log=work / "bochs.log", com2_port=com2_port)
     script.write_text("continue\nquit\n")
     with open(work / "emu.log", "wb") as log:
         proc = subprocess.Popen(["bochs", "-q", "-f", str(rc), "-rc", str(script)], cwd=work,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         sock = _connect(port, proc)
+        if sock and relay:
+            relay.connect(com2_port, proc)
         print("Serial console below (Bochs, VMX available); quit Bochs with Ctrl-A then X.",
               flush=True)
         seen = bytearray()

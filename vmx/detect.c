@@ -18,6 +18,7 @@
 #include "vmx_ops.h"
 #include "x86.h"
 #include "xcr0.h"
+#include "cpu_switch.h"
 
 struct vmx_global vmx;
 
@@ -87,6 +88,7 @@ void vmx_detect(void)
     }
     vmx.available = true;
     xcr0_detect();
+    cpu_switch_detect();
     vmx.debug_exits = cmdline_has("debug_vmx");
     vmx.fast_path_reason = vmx.debug_exits ? ~0u : EXIT_REASON_CPUID;
     kprintf("vmx: %s\n", line);

@@ -2,16 +2,17 @@
 ;
 ; int vmx_enter(struct vcpu *v)        System V: rdi = v, returns eax
 ;   Saves the host's callee-saved registers on this stack, loads the guest
-;   GPRs from v and executes VMLAUNCH (v->launched == 0; also sets HOST_RSP
-;   and the guest CR2 then) or VMRESUME. The guest CR2 stays in the CPU
-;   while the host only runs exit handlers (they do not page-fault);
-;   vcpu.c saves/restores it around anything else.
+;   GPRs from v and executes VMLAUNCH or VMRESUME, as v->launched says
+;   (vmx_entry.h): VCPU_LAUNCH and VCPU_RESUME_NEW_STACK first make HOST_RSP
+;   this stack pointer; VCPU_RESUME, the hot path, pays one compare.
+;   The guest CR2 and the other registers of cpu_switch.h are in the CPU
+;   already (vcpu.c).
 ;   A VM exit continues at vmx_exit_entry (HOST_RIP) with RSP = HOST_RSP and
 ;   all GPRs still holding guest values; it stores them into v and returns 0.
 ;   (xchg with memory is slow on real CPUs compared with a push, but it is
 ;   nothing next to a VM exit, and it keeps the path two instructions shorter.)
 ;   VMfailInvalid returns 1, VMfailValid 2 (nothing of the guest ran).
-;   Clobbers: caller-saved registers (and CR2 on the first entry). Interrupts must be off (a VM exit
+;   Clobbers: caller-saved registers. Interrupts must be off (a VM exit
 ;   leaves RFLAGS = 2, so they are off afterwards too, SDM 27.5.3).
 ;
 ; Offsets into struct vcpu and the HOST_RSP encoding come from
@@ -33,8 +34,8 @@ vmx_enter:
     push r14
     push r15
     push rdi                            ; v, found at [rsp] after the exit
-    cmp byte [rdi + VCPU_LAUNCHED], 0   ; ZF = 1: first entry, VMLAUNCH
-    je .first_entry
+    cmp byte [rdi + VCPU_LAUNCHED], VCPU_RESUME
+    jne .prepare                        ; ZF = 1 from here on: VMRESUME
 .load_guest:
     mov rax, [rdi + VCPU_RAX]           ; guest GPRs (mov keeps the flags)
     mov rcx, [rdi + VCPU_RCX]
@@ -51,7 +52,7 @@ vmx_enter:
     mov r14, [rdi + VCPU_R14]
     mov r15, [rdi + VCPU_R15]
     mov rdi, [rdi + VCPU_RDI]           ; last: it was the base pointer
-    je .launch                          ; flags still from the cmp above
+    jne .launch                         ; flags still from the cmp (or .prepare)
     vmresume                            ; returns here only on VMfail
     jmp .failed
 .launch:
@@ -62,22 +63,18 @@ vmx_enter:
     mov eax, 2                          ; ZF = 1: VMfailValid -> 2
 .fail_out:
     pop rdi                             ; v
-    mov byte [rdi + VCPU_LAUNCHED], 0   ; nothing ran: still not launched
+    mov byte [rdi + VCPU_LAUNCHED], VCPU_LAUNCH   ; nothing ran: not launched
     jmp restore_host
 
-; First entry on this VMCS: HOST_RSP := this stack pointer. vcpu.c calls
-; vmx_enter from one place, so RSP here is the same for every later entry
-; (the VMCS keeps the value); the guest CR2 is loaded here too (vcpu.c
-; restores it itself after it let other threads run).
-.first_entry:
-    mov [rdi + VCPU_HOST_RSP], rsp
+; HOST_RSP := this stack pointer (the exit loads RSP from it, SDM 27.5.3),
+; then VMLAUNCH (VCPU_LAUNCH) or VMRESUME (VCPU_RESUME_NEW_STACK); later
+; entries from the same frame are VCPU_RESUME.
+.prepare:
     mov rax, HOST_RSP_FIELD
     vmwrite rax, rsp
     jbe .hostrsp_failed
-    mov rax, [rdi + VCPU_CR2]
-    mov cr2, rax
-    mov byte [rdi + VCPU_LAUNCHED], 1   ; launched once this entry works
-    cmp eax, eax                        ; ZF = 1 again: take the VMLAUNCH path
+    cmp byte [rdi + VCPU_LAUNCHED], VCPU_RESUME_NEW_STACK   ; ZF = 1: VMRESUME, 0: VMLAUNCH
+    mov byte [rdi + VCPU_LAUNCHED], VCPU_RESUME   ; after this entry (mov keeps the flags)
     jmp .load_guest
 .hostrsp_failed:
     mov eax, 2                          ; report as VMfailValid

@@ -46,7 +46,7 @@ enum exit_action exit_entry_failed(struct vcpu *v)
     static const char *const quals[] = {"", "", " (PDPTE load)", " (NMI injection blocked)", " (VMCS link pointer)"};
     uint32_t basic = EXIT_REASON_BASIC(v->exit->reason);
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
-    v->launched = 0;   /* a failed VMLAUNCH leaves the VMCS clear */
+    v->launched = VCPU_LAUNCH;   /* a failed VMLAUNCH leaves the VMCS clear */
     v->stats.failed_entries++;
     char why[ENTRY_CHECK_MSG_LEN] = "no rule of the software check names it";
     entry_failure_check_vmcs(v, why, sizeof(why));

@@ -95,6 +95,30 @@ void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code,
 
 enum exit_action exit_inject_ud_insn(struct vcpu *v) { return exit_inject_ud(v); }
 
+/* RIP after an instruction ending at next: a 64-bit code segment (IA-32e
+   mode and CS.L) has no wrap; otherwise EIP wraps at 32 bits, or IP at 16
+   with a 16-bit code segment (CS.D = 0: real mode, virtual-8086, 16-bit
+   protected mode; SDM Vol. 3A 3.4.5, Vol. 1 3.6). */
+static uint64_t wrap_rip(uint64_t next)
+{
+    uint32_t cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
+    if ((cs_ar & AR_L) && (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA))
+        return next;
+    return (cs_ar & AR_DB) ? (uint32_t)next : (uint16_t)next;
+}
+
+void exit_skip_instruction_slow(uint64_t next, uint32_t interruptibility, uint64_t rflags)
+{
+    vmcs_writenat(GUEST_RIP, wrap_rip(next));
+    uint32_t shadow = INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS;
+    if (interruptibility & shadow)
+        vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, interruptibility & ~shadow);
+    /* IA32_DEBUGCTL.BTF (branch single-step) would exempt a non-branch,
+       but guests cannot set it (exit_msr.c), so TF alone decides. */
+    if (rflags & RFLAGS_TF)
+        vmcs_writenat(GUEST_PENDING_DBG_EXCEPTIONS, vmcs_readnat(GUEST_PENDING_DBG_EXCEPTIONS) | DR6_BS);
+}
+
 static const char *const gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                           "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 

@@ -11,6 +11,35 @@
 
 enum exit_action exit_cpuid(struct vcpu *v) { return exit_cpuid_inline(v, v->exit); }
 
+uint64_t cpuid_exact_leaves = ~((1ull << 1) | (1ull << CPUID_XSAVE_LEAF));
+
+static inline uint32_t cpuid_sig_word(int i)
+{
+    const char *s = HV_SIGNATURE;
+    return (uint32_t)s[4 * i] | (uint32_t)s[4 * i + 1] << 8 | (uint32_t)s[4 * i + 2] << 16 |
+           (uint32_t)s[4 * i + 3] << 24;
+}
+
+void exit_cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub)
+{
+    uint64_t a = leaf, b, c = sub, d;
+    if ((leaf & 0xFFFF0000u) == CPUID_HV_LEAF) {   /* hypervisor leaves */
+        bool vendor = leaf == CPUID_HV_LEAF;       /* others (0x40000001...) read as 0 */
+        a = vendor ? CPUID_HV_LEAF : 0;            /* highest hypervisor leaf */
+        b = vendor ? cpuid_sig_word(0) : 0;
+        c = vendor ? cpuid_sig_word(1) : 0;
+        d = vendor ? cpuid_sig_word(2) : 0;
+    } else {
+        cpuid_regs(&a, &b, &c, &d);
+    }
+    v->gpr[GPR_RAX] = a;
+    v->gpr[GPR_RBX] = b;
+    v->gpr[GPR_RCX] = c;
+    v->gpr[GPR_RDX] = d;
+    if (leaf == 1 || leaf == CPUID_XSAVE_LEAF)
+        exit_cpuid_adjust(v, leaf, sub);
+}
+
 void exit_cpuid_adjust(struct vcpu *v, uint32_t leaf, uint32_t sub)
 {
     uint64_t *c = &v->gpr[GPR_RCX];

@@ -71,9 +71,18 @@ static enum exit_action reflect_debug_exception(uint32_t info)
     return EXIT_RESUME;
 }
 
-/* The exception bitmap holds only #DB (vcpu.c); NMIs land here too (a host
-   NMI while the guest ran): nothing to do for the guest. Anything else is
-   unexpected. */
+/* A host NMI arrived while the guest ran ("NMI exiting", SDM 25.2): it is
+   the host's, so the host's NMI handler gets it through the host IDT with
+   INT 2, as KVM does. The exit left NMIs blocked; the handler's IRET ends
+   that, as after any NMI. */
+static enum exit_action host_nmi(void)
+{
+    __asm__ volatile("int $2" ::: "memory");
+    return EXIT_RESUME;
+}
+
+/* The exception bitmap holds only #DB (vcpu.c); host NMIs land here too.
+   Anything else is unexpected. */
 enum exit_action exit_exception_nmi(struct vcpu *v)
 {
     uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
@@ -81,7 +90,7 @@ enum exit_action exit_exception_nmi(struct vcpu *v)
     if (!(info & INTR_INFO_VALID))
         return exit_unexpected(v);
     if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
-        return EXIT_RESUME;
+        return host_nmi();
     if (INTR_INFO_VECTOR(info) == VEC_DB)
         return reflect_debug_exception(info);
     return exit_unexpected(v);

@@ -7,31 +7,16 @@
  *   FEATURE_CONTROL     read: locked, VMX off (the guest has no VMX)
  *   MISC_ENABLE         read: fast strings; writes ignored
  *   PAT, EFER, SYSENTER_CS/ESP/EIP, FS/GS base: the VMCS guest fields
- *   STAR/LSTAR/CSTAR/FMASK/KERNEL_GS_BASE: remembered per vCPU, not loaded
- *     into the CPU (a guest SYSCALL is not supported)
+ *   STAR/LSTAR/FMASK/KERNEL_GS_BASE/TSC_AUX: the guest's own, loaded into
+ *     the CPU while it runs (cpu_switch.h); CSTAR: kept, never used
  * vCPU thread, interrupts off.
  */
+#include "cpu_switch.h"
 #include "exit.h"
 #include "x86.h"
 
 #define APIC_BASE_DEFAULT 0xFEE00100ull   /* base 0xFEE00000, BSP bit 8, enable bit 11 clear */
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
-
-/* Syscall MSRs the guest may set; kept here, never loaded (see header). */
-struct shadow_msr {
-    uint32_t msr;
-    int slot;
-};
-static const struct shadow_msr shadow_msrs[] = {
-    {MSR_STAR, 0}, {MSR_LSTAR, 1}, {MSR_CSTAR, 2}, {MSR_FMASK, 3}, {MSR_KERNEL_GS_BASE, 4},
-};
-static uint64_t *shadow_slot(struct vcpu *v, uint32_t msr)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(shadow_msrs); i++)
-        if (shadow_msrs[i].msr == msr)
-            return &v->shadow_msr[shadow_msrs[i].slot];
-    return NULL;
-}
 
 /* Natural-width VMCS field holding MSR msr for the guest, or 0. */
 static uint32_t vmcs_field_for(uint32_t msr)
@@ -48,10 +33,10 @@ static uint32_t vmcs_field_for(uint32_t msr)
 /* Emulated read; false if the MSR is not emulated. */
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-    uint64_t *shadow = shadow_slot(v, msr);
+    int slot = cpu_switch_msr_slot(msr);
     uint32_t field = vmcs_field_for(msr);
-    if (shadow)
-        *val = *shadow;
+    if (slot >= 0)
+        *val = cpu_switch_read_msr(v, slot);
     else if (field)
         *val = vmcs_read_raw(field);
     else if (msr == MSR_TSC)
@@ -76,12 +61,10 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 /* Emulated write; false to inject #GP. */
 static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-    uint64_t *shadow = shadow_slot(v, msr);
+    int slot = cpu_switch_msr_slot(msr);
     uint32_t field = vmcs_field_for(msr);
-    if (shadow) {
-        *shadow = val;
-        return true;
-    }
+    if (slot >= 0)
+        return cpu_switch_write_msr(v, slot, val);
     if (field)
         return vmx_is_canonical(val) && vmcs_write_raw(field, val) == 0;
     switch (msr) {

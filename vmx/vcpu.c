@@ -7,6 +7,7 @@
  * taken and the scheduler may switch to another thread (the switch-in hook
  * makes this vCPU's VMCS current again when it comes back).
  */
+#include "cpu_switch.h"
 #include "entry_failure.h"
 #include "errno.h"
 #include "exit.h"
@@ -116,6 +117,7 @@ static int setup_vmcs(struct vcpu *v)
     v->ctl = s.ctl;
     v->exit = &v->trace.ring[0];   /* never NULL, even before the first exit */
     v->xcr0 = XCR0_X87;            /* XCR0 after reset (SDM Vol. 1 13.3) */
+    cpu_switch_reset(&v->cpu);
     for (int i = 0; i < 16; i++)
         v->gpr[i] = v->params.regs[i];
     if (vmcs_write_state(&s) < 0)
@@ -129,12 +131,10 @@ static int setup_vmcs(struct vcpu *v)
 /* Account one exit (the hot path, so only what cannot be derived later):
    per-reason count and handling cycles, guest time, the trace ring. Entries
    and host time are sums of these (vmx_stats_derive). */
-static inline void account_exit(struct vcpu *v, struct vmx_trace_entry *x, uint32_t reason, uint64_t t_entry,
-                                uint64_t t_exit, uint64_t t_done)
+static inline void account_exit(struct vcpu *v, struct vmx_trace_entry *x, struct vmx_exit_stat *st,
+                                uint64_t t_entry, uint64_t t_exit, uint64_t t_done)
 {
-    uint32_t basic = EXIT_REASON_BASIC(reason);
     uint64_t cycles = t_done - t_exit;
-    struct vmx_exit_stat *st = &v->stats.exits[vmx_stats_slot(basic)];
     st->count++;
     st->total_cycles += cycles;
     if (cycles < st->min_cycles)
@@ -176,8 +176,8 @@ static inline void interrupt_window(void)
    RESUME, at the end of a time slice, or when the guest's events need a
    look (v->event_deadline, vcpu_events.h). After a YIELD or at the end of
    the slice: let the host take its interrupts (other threads, perhaps
-   other guests' vCPUs, may run meanwhile, so the guest's CR2 and XCR0 are
-   put aside), then see whether the vCPU was killed or used up its time. A
+   other guests' vCPUs, may run meanwhile, so the guest's CPU state is put
+   aside, cpu_switch.h), then see whether the vCPU was killed or used up its time. A
    stop request from another thread can only arrive while this thread is
    switched out, which happens only in the interrupt window or in a halt
    (one CPU, interrupts off otherwise), so it is checked there. Then the
@@ -189,11 +189,9 @@ static bool run_loop_slow_path(struct vcpu *v, enum exit_action a, uint64_t now,
         return false;
     if (a == EXIT_RESUME && now < *slice_end)
         return vcpu_events_before_entry(v, slice_end);
-    v->cr2 = read_cr2();   /* other threads may page-fault */
-    xcr0_leave_guest(v);   /* ... or be vCPUs of other guests */
+    cpu_switch_to_host(v);
     interrupt_window();
-    xcr0_enter_guest(v);
-    write_cr2(v->cr2);
+    cpu_switch_to_guest(v);
     if (v->stop_request) {
         vcpu_stop(v, VM_STOP_KILLED, "killed");
         return false;
@@ -223,7 +221,9 @@ static void run_loop(struct vcpu *v)
         vcpu_stop(v, VM_STOP_KILLED, "killed");
         return;
     }
-    xcr0_enter_guest(v);   /* the guest's XCR0 stays loaded in the loop (xcr0.h) */
+    if (v->launched == VCPU_RESUME)
+        v->launched = VCPU_RESUME_NEW_STACK;   /* this frame may not be the last one's */
+    cpu_switch_to_guest(v);   /* the guest's registers stay loaded in the loop */
     for (;;) {
         int rc = vmx_enter(v);
         uint64_t t_exit = rdtsc();
@@ -233,10 +233,19 @@ static void run_loop(struct vcpu *v)
         }
         uint32_t reason;
         struct vmx_trace_entry *x = exit_begin(v, &reason);
-        /* CPUID, the hottest exit, calls the table's handler directly. */
-        enum exit_action a = reason == vmx.fast_path_reason ? exit_cpuid_inline(v, x) : exit_dispatch(v);
+        /* CPUID, the hottest exit, calls the table's handler directly (and
+           its statistics slot is a constant). */
+        enum exit_action a;
+        struct vmx_exit_stat *st;
+        if (reason == vmx.fast_path_reason) {
+            a = exit_cpuid_inline(v, x);
+            st = &v->stats.exits[EXIT_REASON_CPUID];
+        } else {
+            a = exit_dispatch(v);
+            st = &v->stats.exits[vmx_stats_slot(EXIT_REASON_BASIC(reason))];
+        }
         uint64_t t_done = rdtsc();
-        account_exit(v, x, reason, t_entry, t_exit, t_done);
+        account_exit(v, x, st, t_entry, t_exit, t_done);
         t_entry = t_done;
         if (__builtin_expect(a != EXIT_RESUME || t_done >= v->event_deadline, 0)) {
             if (!run_loop_slow_path(v, a, t_done, &slice_end))
@@ -253,10 +262,10 @@ void vcpu_thread_main(void *vcpu)
     thread_set_switch_hook(thread_current(), vcpu_switch_in, v);
     if (setup_vmcs(v) == 0)
         run_loop(v);
-    xcr0_leave_guest(v);   /* the host's XCR0 again */
+    cpu_switch_to_host(v);
     vcpu_console_flush(v);
     vmclear(v->vmcs);   /* inactive until destroyed; launch state clear */
-    v->launched = 0;
+    v->launched = VCPU_LAUNCH;
     thread_set_switch_hook(thread_current(), NULL, NULL);
     sti();
     vm_vcpu_stopped(v->vm, v);

@@ -2,9 +2,10 @@
  * Event injection and HLT waiting (vcpu_events.h). Runs on the vCPU thread
  * on the run loop's slow path, interrupts off, the vCPU's VMCS current;
  * only halt_wait() lets other threads run (it sleeps on the platform's
- * wait queue, with the guest's CR2 and XCR0 put aside as in the interrupt
- * window of vcpu.c).
+ * wait queue, with the guest's CPU state put aside as in the interrupt
+ * window of vcpu.c, cpu_switch.h).
  */
+#include "cpu_switch.h"
 #include "timer.h"
 #include "vcpu_events.h"
 #include "vmcs.h"
@@ -75,14 +76,12 @@ static bool halt_wait(struct vcpu *v)
         uint64_t used = vcpu_time_used(v);
         ms = MIN(ms, ms_until(v->time_budget, used));
     }
-    v->cr2 = read_cr2();
-    xcr0_leave_guest(v);
+    cpu_switch_to_host(v);   /* other threads run while it sleeps */
     spin_lock(&pf->lock);
     if (!v->stop_request && !has_interrupt(v))   /* a kill or input sets its flag before it wakes us */
         waitqueue_wait_timeout(&pf->wake_wq, &pf->lock, ms);
     spin_unlock(&pf->lock);
-    xcr0_enter_guest(v);
-    write_cr2(v->cr2);
+    cpu_switch_to_guest(v);
     v->halt_cycles += rdtsc() - now;
     if (v->stop_request) {
         vcpu_stop(v, VM_STOP_KILLED, "killed");
@@ -140,11 +139,9 @@ enum exit_action vcpu_halt(struct vcpu *v)
 {
     if (!(vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF))
         return vcpu_stop(v, VM_STOP_HALTED, "halted");
-    /* `sti; hlt` exits in sti's shadow; the shadow ends with the HLT, so the
-       interrupt that wakes it must not find STI blocking (SDM 24.4.2). */
-    uint32_t blocking = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-    if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-        vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, blocking & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+    /* `sti; hlt` exits in sti's shadow; the shadow ended with the HLT
+       (exit_skip_instruction, SDM 24.4.2), so the interrupt that wakes it
+       finds no STI blocking. */
     v->halted = true;
     v->event_deadline = 0;   /* the slow path does the waiting */
     return EXIT_RESUME;

@@ -120,14 +120,17 @@ static int adjust_named(enum vmx_ctl_kind kind, uint64_t cap, uint32_t wanted, u
 
 /*
  * What we ask for, and why:
- *  pin:   external interrupts exit (the host timer preempts any guest);
+ *  pin:   external interrupts exit (the host timer preempts any guest), and
+ *         NMIs (a host NMI goes to the host's handler, never into a guest);
  *         preemption timer when offered (per-VM time limit).
  *  proc:  HLT, MWAIT and MONITOR exit; all I/O and MSR accesses exit through
  *         all-ones bitmaps; secondary controls.
  *  proc2: EPT + unrestricted guest (real-mode and paging-off guests), VPID;
  *         RDTSCP, INVPCID and XSAVES where offered so guests do not get #UD.
- *  exit:  64-bit host; save/load EFER and PAT so guest values never leak.
- *  entry: load EFER and PAT (IA-32e mode guest is added per vCPU).
+ *  exit:  64-bit host; save/load EFER and PAT so guest values never leak;
+ *         save debug controls (the guest's DR7 and DEBUGCTL survive exits).
+ *  entry: load EFER, PAT and debug controls (IA-32e mode guest is added
+ *         per vCPU).
  * "Acknowledge interrupt on exit" stays 0: the interrupt remains pending and
  * the host IDT takes it as soon as the vCPU thread enables interrupts.
  */
@@ -135,7 +138,7 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *o, char 
 {
     if (!c->proc2)
         return ksnprintf(why, why_size, "no secondary processor-based controls (needed for EPT)"), -ENODEV;
-    if (adjust_named(VMX_CTL_PIN, c->pin, PIN_BASED_EXT_INTR_EXITING, PIN_BASED_PREEMPTION_TIMER, &o->pin, why, why_size) ||
+    if (adjust_named(VMX_CTL_PIN, c->pin, PIN_BASED_EXT_INTR_EXITING | PIN_BASED_NMI_EXITING, PIN_BASED_PREEMPTION_TIMER, &o->pin, why, why_size) ||
         adjust_named(VMX_CTL_PROC, c->proc,
                      CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
                          CPU_BASED_SECONDARY_CONTROLS,
@@ -147,9 +150,9 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *o, char 
                      &o->proc2, why, why_size) ||
         adjust_named(VMX_CTL_EXIT, c->exit,
                      VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_EFER | VM_EXIT_LOAD_EFER | VM_EXIT_SAVE_PAT |
-                         VM_EXIT_LOAD_PAT,
+                         VM_EXIT_LOAD_PAT | VM_EXIT_SAVE_DEBUG_CONTROLS,
                      0, &o->exit, why, why_size) ||
-        adjust_named(VMX_CTL_ENTRY, c->entry, VM_ENTRY_LOAD_EFER | VM_ENTRY_LOAD_PAT, 0, &o->entry, why, why_size))
+        adjust_named(VMX_CTL_ENTRY, c->entry, VM_ENTRY_LOAD_EFER | VM_ENTRY_LOAD_PAT | VM_ENTRY_LOAD_DEBUG_CONTROLS, 0, &o->entry, why, why_size))
         return -ENODEV;
     if (!(c->ept_vpid & EPT_CAP_WALK4) || !(c->ept_vpid & EPT_CAP_WB))
         return ksnprintf(why, why_size, "EPT without 4-level walk or write-back memory type"), -ENODEV;

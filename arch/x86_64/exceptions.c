@@ -4,9 +4,9 @@
  * stack for NMI, #DF and #MC (gdt.h).
  *
  * Order of decisions: a fault inside safe_read_u64 (backtrace walker)
- * resumes there; a page fault that is part of normal operation (copy on
- * write, stack growth; see user_page_fault_resolve) is resolved and the
- * instruction retried; a fault in ring 3 goes to the process code, which kills
+ * resumes there; a #BP/#DB of the GDB stub (gdb=) stops for gdb; a page
+ * fault that is part of normal operation (copy on write, stack growth; see
+ * user_page_fault_resolve) is resolved and the instruction retried; a fault in ring 3 goes to the process code, which kills
  * the process; a kernel fault at a registered user-memory access resumes at
  * its fixup (-EFAULT path); anything else is a kernel bug: print a dump
  * and power off with the failure status, so a test run ends.
@@ -14,6 +14,7 @@
 #include "exceptions.h"
 #include "backtrace.h"
 #include "fault.h"
+#include "gdb.h"
 #include "kprintf.h"
 #include "ksyms.h"
 #include "panic.h"
@@ -65,6 +66,8 @@ void exception_handle(struct trap_frame *f)
     uint64_t cr2 = read_cr2();     /* first: a later fault would overwrite it */
     if (safe_read_fixup(f))
         return;
+    if ((f->vector == EXC_DEBUG || f->vector == EXC_BREAKPOINT) && gdb_trap(f))
+        return;                    /* the GDB stub's breakpoint or step; gdb resumed it */
     if (exception_is_fatal_abort(f->vector))
         exception_kernel_fatal(f, cr2);
     if (f->vector == EXC_PAGE_FAULT && user_page_fault_resolve(f, cr2))

@@ -5,6 +5,7 @@
  */
 #include "cmdline.h"
 #include "console.h"
+#include "gdb.h"
 #include "gdt.h"
 #include "init.h"
 #include "idt.h"
@@ -51,6 +52,8 @@ void kmain(uint32_t magic, uint64_t mb_info_phys)
     serial_enable_receive();
     sti();
     kprintf("devices: PIC at vectors 32-47, PIT %d Hz, PS/2 keyboard, COM1 rx, VGA 80x25\n", TIMER_HZ);
+    /* [gdb] gdb=com2 arms the GDB stub on COM2; gdb=wait also stops here for gdb */
+    gdb_init();
     /* [vmx] VT-x detection line */
     vmx_detect();
     /* [fs] mount the boot archive at / and ramfs at /tmp */

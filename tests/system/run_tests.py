@@ -32,6 +32,13 @@ File format (one check per line; '#' starts a comment line):
   $ COMMAND =! TEXT           ... and TEXT is not in its output
   > TEXT / >~ REGEX / >! TEXT more checks on the last command's output
 
+  gdb> COMMAND                a line of the group's gdb script: the group then
+                              boots with gdb=wait and runs `gdb -batch -x
+                              utils/gdbinit -x SCRIPT` against the kernel's
+                              stub (utils/sweb exec --gdb); shutdown waits
+                              for gdb, which must exit 0
+  gdblog TEXT / gdblog~ REGEX / nogdblog TEXT   checks on gdb's output
+
 Commands are typed in order, each after the previous prompt; escapes in a
 command: \\xNN (e.g. \\x03 = Ctrl-C), \\t, \\e, \\p{MS} (pause), a final \\c
 (no Enter). A command's output is what the shell printed after echoing the
@@ -63,6 +70,7 @@ class Group:
         self.points = 1
         self.checks = []      # (kind, arg, command_index or None, description)
         self.commands = []
+        self.gdb_script = []  # lines of the gdb script (gdb> lines)
 
 
 def parse(path):
@@ -75,6 +83,9 @@ def parse(path):
         where = f"{Path(path).name}:{lineno}"
         word, _, rest = line.partition(" ")
         rest = rest.strip()
+        if word == "gdb>" and g is not None:
+            g.gdb_script.append(raw.strip()[4:].strip())
+            continue
         if word == "group":
             g = Group(rest, where)
             groups.append(g)
@@ -107,7 +118,7 @@ def parse_line(g, word, rest, line, where):
         if not re.fullmatch(r"[0-9]+", rest) or int(rest) == 0:
             raise SystemExit(f"{where}: points N (a whole number above 0)")
         g.points = int(rest)
-    elif word in ("log", "log~", "nolog"):
+    elif word in ("log", "log~", "nolog", "gdblog", "gdblog~", "nogdblog"):
         g.checks.append((word, rest, None, f"{word} {rest}"))
     elif word == "value":
         m = re.match(r"(.*\S)\s+(\S+)\.\.(\S+)$", rest)
@@ -151,7 +162,14 @@ def number_bound(expr, g):
 
 def check(g, kind, arg, idx, result):
     """(ok, why) for one check against a run's Result."""
-    text = result.text()
+    text = result.console_text()
+    gdb_text = result.gdb_output or ""
+    if kind == "gdblog":
+        return arg in gdb_text, "not in gdb's output"
+    if kind == "gdblog~":
+        return re.search(arg, gdb_text, re.M) is not None, "no match in gdb's output"
+    if kind == "nogdblog":
+        return arg not in gdb_text, "present in gdb's output"
     if kind == "log":
         return arg in text, "not in the transcript"
     if kind == "log~":
@@ -190,8 +208,15 @@ def run_group(g, build_dir):
     timeout = g.timeout or (120 if g.emu == "bochs" else 60)
     with tempfile.TemporaryDirectory(prefix="sweb-systest-") as tmp:
         try:
-            iso = emulator.iso_with_cmdline(build_dir, g.cmdline, tmp)
-            result = emulator.boot(g.emu, iso, g.mem, g.commands, timeout)
+            cmdline, script = g.cmdline, None
+            if g.gdb_script:
+                script = Path(tmp) / "script.gdb"
+                script.write_text("\n".join(g.gdb_script) + "\n")
+                if "gdb=" not in (cmdline or ""):
+                    cmdline = ((cmdline or "") + " gdb=wait").strip()
+            iso = emulator.iso_with_cmdline(build_dir, cmdline, tmp)
+            result = emulator.boot(g.emu, iso, g.mem, g.commands, timeout, gdb_script=script,
+                                   kernel_elf=Path(build_dir) / "kernel.elf")
         except (Exception, SystemExit) as e:     # one broken group must not stop the rest
             result = emulator.Result()
             result.detail = f"could not boot: {e}"

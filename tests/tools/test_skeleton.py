@@ -196,9 +196,9 @@ def test_real_tree(tmp):
     todos = sum(t.count("// TODO(V4-exits): ") for t in (h, c))
     expect(todos == 2, f"one TODO(V4-exits) line per region in the CPUID files (2, got {todos})")
     expect(todo_then_stub(h, "V4-exits", "(void)v;"), "exit_cpuid.h: TODO line, then the stub")
-    expect("cpuid_wide(leaf, sub" not in h and "cpuid_sig_word(0)" not in h,
-           "exit_cpuid.h: the solution (host CPUID, signature) is gone")
-    expect("vmcs_writenat(GUEST_RIP" in h, "exit_cpuid.h: advancing RIP stays")
+    expect("cpuid_regs(&a" not in h and "exit_cpuid_policy(v" not in h,
+           "exit_cpuid.h: the solution (host CPUID, the policy) is gone")
+    expect("exit_skip_instruction_at(x->rip)" in h, "exit_cpuid.h: completing the instruction stays")
     expect("CPUID_1_ECX_HYPERVISOR" not in c, "exit_cpuid.c: setting the hypervisor bit is gone")
     expect("struct thread *next = rq_pop();" in s and "TODO(A1-threads)" not in s,
            "sched.c: A1-threads' solution stays in the V4-exits skeleton")

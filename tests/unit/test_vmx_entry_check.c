@@ -182,7 +182,7 @@ static const struct broken_case broken[] = {
     {"RFLAGS", VMX_MODE_REAL, b_rflags, "guest RFLAGS"},
     {"long64 no PAE", VMX_MODE_LONG64, b_no_pae, "IA-32e mode guest needs CR0.PG and CR4.PAE"},
     {"TR not busy", VMX_MODE_PROT32, b_tr_type, "TR type must be a busy TSS"},
-    {"pin default1", VMX_MODE_REAL, b_pin_default1, "pin-based controls 0x47 lack required bits 0x10"},
+    {"pin default1", VMX_MODE_REAL, b_pin_default1, "pin-based controls 0x4f lack required bits 0x10"},
     {"link pointer", VMX_MODE_REAL, b_link_ptr, "VMCS link pointer"},
     {"DS granularity", VMX_MODE_PROT32, b_ds_gran, "DS: G bit does not fit limit 0xffffffff"},
     {"VPID 0", VMX_MODE_REAL, b_vpid0, "VPID enabled but VPID field is 0"},

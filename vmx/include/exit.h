@@ -22,11 +22,36 @@ typedef enum exit_action (*exit_handler)(struct vcpu *v);
 /* Dispatch v->exit (reason already read) to its handler. */
 enum exit_action exit_dispatch(struct vcpu *v);
 
-/* Advance guest RIP past the exiting instruction (VM-exit instruction length). */
-static inline void exit_skip_instruction(struct vcpu *v)
+/* The rare part of exit_skip_instruction (exit.c): RIP wrap-around,
+   ending an STI/MOV-SS shadow, a single-step trap. */
+void exit_skip_instruction_slow(uint64_t next, uint32_t interruptibility, uint64_t rflags);
+
+/* Complete the exiting instruction at rip (v->exit->rip) for the guest with
+   everything the CPU does at the end of an instruction; the only place RIP
+   is advanced:
+   - RIP += VM-exit instruction length, wrapping as the guest's code segment
+     does: at 16 bits with a 16-bit CS, at 32 bits outside 64-bit mode;
+   - blocking by STI or MOV SS ends: it covers one instruction, the one
+     that exited (SDM 24.4.2, Table 24-3);
+   - with RFLAGS.TF = 1 the guest is owed a single-step trap after the
+     instruction: BS in the pending debug exceptions, delivered as #DB at
+     the next VM entry (SDM 24.4.2 Table 24-4, 26.6.3, 27.3.4).
+   No carry out of RIP's low 16 bits (an instruction is at most 15 bytes),
+   no shadow and TF = 0 is the common case: two VMREADs and one VMWRITE. */
+static inline __attribute__((always_inline)) void exit_skip_instruction_at(uint64_t rip)
 {
-    vmcs_writenat(GUEST_RIP, v->exit->rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+    uint64_t next = rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+    uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+    uint64_t rflags = vmcs_readnat(GUEST_RFLAGS);
+    /* Any interruptibility bit goes the slow way (NMI blocking too: rare,
+       and one test less here). */
+    if (__builtin_expect((uint16_t)rip > 0xFFF0 || (intr | (rflags & RFLAGS_TF)), 0))
+        exit_skip_instruction_slow(next, intr, rflags);
+    else
+        vmcs_writenat(GUEST_RIP, next);
 }
+
+static inline void exit_skip_instruction(struct vcpu *v) { exit_skip_instruction_at(v->exit->rip); }
 
 /* Inject a hardware exception at the next entry (RIP not advanced: faults
    report the faulting instruction). */

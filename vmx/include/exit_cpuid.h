@@ -26,47 +26,42 @@
    CR4.OSXSAVE; leaf 0xD.0 EDX:EAX = the XCR0 bits a guest may set (xcr0.h). */
 void exit_cpuid_adjust(struct vcpu *v, uint32_t leaf, uint32_t sub);
 
-/* CPUID with 64-bit outputs: in 64-bit mode CPUID clears bits 63:32 of RAX,
-   RBX, RCX and RDX (SDM Vol. 2A CPUID), so the values go into the guest's
-   GPRs without the zero-extensions x86.h's 32-bit cpuid() would cost. */
-static inline void cpuid_wide(uint32_t leaf, uint32_t sub, uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
-{
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
-}
+/* Leaves 0..63 whose answer is the host's, unchanged, for every sub-leaf
+   (bit n = leaf n); the others go through exit_cpuid_policy(). */
+extern uint64_t cpuid_exact_leaves;
 
-static inline uint32_t cpuid_sig_word(int i)
+/* Answer a CPUID exit that is not a plain host leaf into v->gpr
+   (exit_cpuid.c). */
+void exit_cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub);
+
+/* CPUID with 64-bit operands: RAX and RCX in, all four out. CPUID reads
+   only EAX and ECX and clears bits 63:32 of the four (SDM Vol. 2A CPUID),
+   so the guest's registers go in and out as they are. */
+static inline void cpuid_regs(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
 {
-    const char *s = HV_SIGNATURE;
-    return (uint32_t)s[4 * i] | (uint32_t)s[4 * i + 1] << 8 | (uint32_t)s[4 * i + 2] << 16 |
-           (uint32_t)s[4 * i + 3] << 24;
+    __asm__ volatile("cpuid" : "+a"(*a), "=b"(*b), "+c"(*c), "=d"(*d));
 }
 
 /* Answer the CPUID exit x (= v->exit; passed so the compiler need not reload
-   it after the GPR stores) and advance RIP. */
+   it after the GPR stores) and complete the instruction. */
 static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(struct vcpu *v,
                                                                               struct vmx_trace_entry *x)
 {
-    // SOLUTION(V4-exits) BEGIN: RAX..RDX = host CPUID, leaf 0x40000000 = HV_SIGNATURE, adjust leaves 1/0xD
+    // SOLUTION(V4-exits) BEGIN: RAX..RDX = host CPUID for plain leaves, exit_cpuid_policy() for the others
     // SOLUTION(V4-exits) STUB: (void)v;
-    uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], sub = (uint32_t)v->gpr[GPR_RCX];
-    uint64_t a, b, c, d;
+    uint64_t a = v->gpr[GPR_RAX], b, c = v->gpr[GPR_RCX], d;
+    uint32_t leaf = (uint32_t)a;
     x->qualification = leaf;   /* the trace's qualification of a CPUID exit: the leaf */
-    if (__builtin_expect((leaf & 0xFFFF0000u) == CPUID_HV_LEAF, 0)) {   /* hypervisor leaves */
-        bool vendor = leaf == CPUID_HV_LEAF;   /* others (0x40000001...) read as 0 */
-        a = vendor ? CPUID_HV_LEAF : 0;       /* highest hypervisor leaf */
-        b = vendor ? cpuid_sig_word(0) : 0;
-        c = vendor ? cpuid_sig_word(1) : 0;
-        d = vendor ? cpuid_sig_word(2) : 0;
+    if (__builtin_expect(leaf >= 64 || !((cpuid_exact_leaves >> leaf) & 1), 0)) {
+        exit_cpuid_policy(v, leaf, (uint32_t)c);
     } else {
-        cpuid_wide(leaf, sub, &a, &b, &c, &d);
+        cpuid_regs(&a, &b, &c, &d);
+        v->gpr[GPR_RAX] = a;
+        v->gpr[GPR_RBX] = b;
+        v->gpr[GPR_RCX] = c;
+        v->gpr[GPR_RDX] = d;
     }
-    v->gpr[GPR_RAX] = a;
-    v->gpr[GPR_RBX] = b;
-    v->gpr[GPR_RCX] = c;
-    v->gpr[GPR_RDX] = d;
-    if (__builtin_expect(leaf == 1 || leaf == CPUID_XSAVE_LEAF, 0))
-        exit_cpuid_adjust(v, leaf, sub);
     // SOLUTION(V4-exits) END
-    vmcs_writenat(GUEST_RIP, x->rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));   /* exit_skip_instruction */
+    exit_skip_instruction_at(x->rip);
     return EXIT_RESUME;
 }

@@ -7,7 +7,9 @@
  */
 #pragma once
 
+#include "cpu_switch.h"
 #include "types.h"
+#include "vmx_entry.h"
 #include "vm.h"
 #include "vmx_state.h"
 #include "vmx_stats.h"
@@ -17,15 +19,14 @@ enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
            GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
 
 #define VCPU_LINE_MAX 120
-#define VCPU_SHADOW_MSRS 5
 
 struct vcpu {
     /* ---- shared with entry.asm: do not reorder ---- */
     uint64_t gpr[16];       /* guest GPRs; gpr[GPR_RSP] unused (VMCS has RSP) */
-    uint64_t cr2;           /* guest CR2 while the host runs other threads */
-    uint64_t host_rsp;      /* HOST_RSP, written at the first entry */
-    uint8_t launched;       /* 0: next entry is VMLAUNCH */
+    uint8_t launched;       /* next entry: VCPU_LAUNCH, VCPU_RESUME or
+                               VCPU_RESUME_NEW_STACK (vmx_entry.h) */
     /* ---- C only ---- */
+    uint64_t cr2;           /* guest CR2 while the host runs other threads */
     volatile bool stop_request;
     bool stopped;
     struct vmx_trace_entry *exit; /* the current exit: its slot in the trace ring
@@ -44,7 +45,9 @@ struct vcpu {
     enum vm_stop_kind stop_kind;
     int64_t exit_code;                    /* HC_EXIT argument */
     char stop_text[VM_STOP_TEXT_MAX];
-    uint64_t shadow_msr[VCPU_SHADOW_MSRS];   /* syscall MSRs the guest wrote (exit_msr.c) */
+    struct cpu_switch_regs cpu;       /* the guest's DR0-3/DR6 and MSRs (cpu_switch.h) */
+    struct cpu_switch_regs host_cpu;  /* the host's, while the guest's are loaded */
+    bool cpu_loaded;                  /* the guest's are in the CPU now */
     uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
     uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
     bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
@@ -65,9 +68,8 @@ VCPU_OFFSET_CHECK(gpr[GPR_RSI], 48);
 VCPU_OFFSET_CHECK(gpr[GPR_RDI], 56);
 VCPU_OFFSET_CHECK(gpr[GPR_R8], 64);
 VCPU_OFFSET_CHECK(gpr[GPR_R15], 120);
-VCPU_OFFSET_CHECK(cr2, 128);
-VCPU_OFFSET_CHECK(host_rsp, 136);
-VCPU_OFFSET_CHECK(launched, 144);
+VCPU_OFFSET_CHECK(launched, 128);
+_Static_assert(VCPU_LAUNCH == 0 && VCPU_RESUME == 1 && VCPU_RESUME_NEW_STACK == 2, "vcpu_regs.inc: launch states");
 _Static_assert(HOST_RSP == 0x6C14, "vcpu_regs.inc: HOST_RSP_FIELD");
 
 /* Thread body of a vCPU: set up the VMCS, run until stopped, report, exit. */

@@ -6,6 +6,7 @@
 #include "trapframe.h"
 
 #define EXC_DIVIDE_ERROR 0
+#define EXC_DEBUG 1
 #define EXC_NMI 2
 #define EXC_BREAKPOINT 3
 #define EXC_INVALID_OPCODE 6

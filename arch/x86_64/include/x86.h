@@ -80,11 +80,13 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
     __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
+/* RDTSC writes EAX and EDX, which clears bits 63:32 of RAX and RDX (SDM
+   Vol. 1 3.4.1.1): taking them as 64-bit values saves a zero-extension. */
 static inline uint64_t rdtsc(void)
 {
-    uint32_t lo, hi;
+    uint64_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
+    return (hi << 32) | lo;
 }
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {

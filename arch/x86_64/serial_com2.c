@@ -1,0 +1,87 @@
+/*
+ * COM2, a 16550 UART at I/O port 0x2F8 on IRQ 3 (PC16550D data sheet;
+ * register offsets as in serial.c): the line of the GDB stub. Output is
+ * polled (the stub sends while the kernel is stopped); input comes by
+ * interrupt while the kernel runs, so Ctrl-C from gdb stops it, and by
+ * polling while it is stopped.
+ *
+ * The FIFOs stay off: whatever gdb sent before the kernel got here sits in
+ * the receive register or in the emulator's socket (QEMU and Bochs deliver
+ * the next byte only once the last was read) and is not cleared by a FIFO
+ * reset. Interrupts off in the IRQ handler; the polled calls run stopped.
+ */
+#include "serial_com2.h"
+#include "errno.h"
+#include "irq.h"
+#include "x86.h"
+
+#define COM2 0x2F8
+#define REG_DATA 0
+#define REG_IER 1
+#define REG_IIR 2
+#define REG_LCR 3
+#define REG_MCR 4
+#define REG_LSR 5
+#define LCR_DLAB 0x80
+#define LCR_8N1 0x03
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+#define LSR_NO_UART 0xFF                /* reads of an absent port */
+#define IER_RX_AVAILABLE 0x01
+#define MCR_DTR_RTS_OUT2 0x0B           /* OUT2 gates the IRQ line on PCs */
+#define DIVISOR_115200 1                /* 1.8432 MHz / (16 * 115200) */
+
+static void (*byte_handler)(uint8_t byte, void *frame);
+
+void com2_init(void)
+{
+    outb(COM2 + REG_IER, 0x00);
+    outb(COM2 + REG_LCR, LCR_DLAB);
+    outb(COM2 + REG_DATA, DIVISOR_115200);
+    outb(COM2 + REG_IER, 0x00);         /* divisor high byte while DLAB = 1 */
+    outb(COM2 + REG_LCR, LCR_8N1);
+    outb(COM2 + REG_MCR, MCR_DTR_RTS_OUT2);
+}
+
+void com2_putc(uint8_t c)
+{
+    for (int spins = 0; !(inb(COM2 + REG_LSR) & LSR_THR_EMPTY); spins++) {
+        if (spins > 1000000)
+            return;                     /* no UART there: drop rather than hang */
+        cpu_relax();
+    }
+    outb(COM2 + REG_DATA, c);
+}
+
+void com2_write(const char *data, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        com2_putc((uint8_t)data[i]);
+}
+
+int com2_poll(void)
+{
+    uint8_t lsr = inb(COM2 + REG_LSR);
+    if (lsr == LSR_NO_UART || !(lsr & LSR_DATA_READY))
+        return -1;
+    return inb(COM2 + REG_DATA);
+}
+
+/* Edge-triggered PIC: read until empty, or the line stays high and silent. */
+static void com2_irq(struct trap_frame *f)
+{
+    int c;
+    inb(COM2 + REG_IIR);
+    while ((c = com2_poll()) >= 0)
+        byte_handler((uint8_t)c, f);
+}
+
+int com2_enable_receive(void (*on_byte)(uint8_t byte, void *frame))
+{
+    byte_handler = on_byte;
+    int rc = irq_register(IRQ_COM2, com2_irq);
+    if (rc < 0)
+        return rc;
+    outb(COM2 + REG_IER, IER_RX_AVAILABLE);
+    return 0;
+}
