@@ -22,6 +22,7 @@ static inline uint32_t cpuid_sig_word(int i)
 
 void exit_cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub)
 {
+    // SOLUTION(V4-exits) BEGIN: 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = HV_SIGNATURE; other 0x4000xxxx: zeros; else the host's; then adjust leaves 1 and 0xD
     uint64_t a = leaf, b, c = sub, d;
     if ((leaf & 0xFFFF0000u) == CPUID_HV_LEAF) {   /* hypervisor leaves */
         bool vendor = leaf == CPUID_HV_LEAF;       /* others (0x40000001...) read as 0 */
@@ -38,6 +39,7 @@ void exit_cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub)
     v->gpr[GPR_RDX] = d;
     if (leaf == 1 || leaf == CPUID_XSAVE_LEAF)
         exit_cpuid_adjust(v, leaf, sub);
+    // SOLUTION(V4-exits) END
 }
 
 void exit_cpuid_adjust(struct vcpu *v, uint32_t leaf, uint32_t sub)
