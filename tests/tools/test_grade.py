@@ -114,7 +114,7 @@ def test_scoring():
 
 def fake_boot(transcripts, seen):
     """An emulator.boot stand-in: the output per group comes from transcripts."""
-    def boot(emu, iso, mem, commands, timeout, echo=None, keep_dir=None):
+    def boot(emu, iso, mem, commands, timeout, **options):
         seen[tuple(commands)] = timeout
         r = emulator.Result()
         r.status = "ok"
