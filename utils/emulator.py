@@ -34,6 +34,10 @@ POWER_RE = re.compile(r"power off \(status (\d+)\)")
 # panic() and the kernel exception dump (arch/x86_64/exceptions.c)
 PANIC_RE = re.compile(r"\*\*\* (KERNEL PANIC|KERNEL EXCEPTION|.* while reporting an earlier error)")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# Guest console output: every line a guest prints starts with its tag
+# (vmx/vcpu_console.c); markers after a tag on the same line are the
+# guest's text, never the host's.
+GUEST_TAG_RE = re.compile(r"\[vm\d+\] ")
 POWER_EXIT_OK = 0x10
 POWER_EXIT_FAIL = 0x11
 DEFAULT_MEM = 128
@@ -460,6 +464,25 @@ def make_machine(emu, iso, mem, workdir):
 
 # ---------------------------------------------------------------- driving the console
 
+def on_host_line(text, m):
+    """True when match m is host output: no guest tag before it on its line."""
+    start = max(text.rfind("\n", 0, m.start()), text.rfind("\r", 0, m.start())) + 1
+    return not GUEST_TAG_RE.search(text, start, m.start())
+
+
+def host_search(regex, text, pos=0):
+    """The first match of regex in text from pos on that is host output, or None."""
+    for m in regex.finditer(text, pos):
+        if on_host_line(text, m):
+            return m
+    return None
+
+
+def host_findall(regex, text):
+    """group(1) of every match of regex that is host output."""
+    return [m.group(1) for m in regex.finditer(text) if on_host_line(text, m)]
+
+
 def clean(text):
     """Console text without carriage returns and ANSI escape sequences."""
     return ANSI_RE.sub("", text.replace("\r", ""))
@@ -587,7 +610,7 @@ class Driver:
                     self._take(chunk, now - t0)
                 if self.m.exited:
                     break
-                if self.panic_at is None and PANIC_RE.search(self.buf):
+                if self.panic_at is None and host_search(PANIC_RE, self.buf):
                     self.panic_at = now
                 if self.panic_at and now - last_data > 1.0:
                     break               # the dump is complete; the kernel halted
@@ -625,7 +648,7 @@ class Driver:
 
     def _at_prompt(self):
         """If a prompt appeared, close the running command and type the next one."""
-        m = self.prompt_re.search(self.buf, self.scan)
+        m = host_search(self.prompt_re, self.buf, self.scan)
         if not m or self.shutdown_at:
             return
         if self.out_start is not None:
@@ -672,11 +695,11 @@ class Driver:
 
     def _classify(self):
         r, text = self.r, clean(self.buf)
-        powers = POWER_RE.findall(text)
+        powers = host_findall(POWER_RE, text)
         r.power_status = int(powers[-1]) if powers else None
         if r.status == "timeout":
             return
-        if PANIC_RE.search(text):
+        if host_search(PANIC_RE, text):
             r.status, r.detail = "panic", "kernel panic"
         elif r.power_status == POWER_EXIT_OK:
             r.status = "ok"
@@ -802,7 +825,7 @@ def _interactive_bochs(iso, mem, work, gui, debugger, kernel_elf, stub=False):
     m = re.search(r"Bochs is exiting with the following message:\n(.*)\n", text)
     if m:
         print(f"\r\nbochs: {m.group(1).strip()}", flush=True)
-    powers = POWER_RE.findall(seen.decode(errors="replace"))
+    powers = host_findall(POWER_RE, seen.decode(errors="replace"))
     if user_quit or (powers and int(powers[-1]) == POWER_EXIT_OK):
         return 0
     return 1 if powers else code

@@ -74,6 +74,8 @@ enum exit_action exit_dispatch(struct vcpu *v)
         exit_handler h = reason < EXIT_REASON_MAX ? exit_handlers[reason] : NULL;
         a = h ? h(v) : exit_unexpected(v);
     }
+    if (__builtin_expect(v->console_blocked, 0) && a == EXIT_RESUME)
+        a = EXIT_YIELD;   /* guest output waits for the console: the slow path sleeps for it */
     if (__builtin_expect(vmx.debug_exits, 0))
         log_exit(v, a);
     return a;

@@ -29,31 +29,6 @@
 #define REP_MAX_PER_EXIT 4096    /* bound the time one exit takes; the guest re-executes the rest
                                     after an interrupt window */
 
-void vcpu_console_flush(struct vcpu *v)
-{
-    if (!v->line_len)
-        return;
-    v->line[v->line_len] = '\0';
-    kprintf("[vm%d] %s\n", vm_id(v->vm), v->line);
-    v->line_len = 0;
-}
-
-void vcpu_console_putc(struct vcpu *v, char c)
-{
-    vm_console_capture(v->vm, c);
-    if (c == '\n') {
-        if (!v->line_len)
-            kprintf("[vm%d] \n", vm_id(v->vm));
-        vcpu_console_flush(v);
-        return;
-    }
-    if (c == '\r')
-        return;
-    v->line[v->line_len++] = c;
-    if (v->line_len == VCPU_LINE_MAX - 1)
-        vcpu_console_flush(v);
-}
-
 static void port_write(struct vcpu *v, uint16_t port, unsigned size, uint32_t value)
 {
     platform_out(&v->vm->platform, v, port, size, value);

@@ -5,6 +5,10 @@
 ; C sees each guest as `extern const uint8_t NAME[], NAME_end[];`.
 
 GUEST_BASE      equ 0x1000
+HC_NOT_A_NUMBER equ 99                  ; no hypercall has it (HC_* come from uapi/hypercall.h via -D)
+%ifndef HC_WRITE
+%error "HC_EXIT, HC_WRITE, HC_CLOCK must be defined (cmake/hypercall.cmake)"
+%endif
 %define ABS(start, label) (GUEST_BASE + (label) - (start))
 
 %macro GUEST 1
@@ -102,18 +106,18 @@ END_GUEST guest_io
 ; ---- 32-bit protected mode: hypercalls -----------------------------------
 bits 32
 GUEST guest_vmcall
-    mov eax, 1                          ; HC_WRITE(gpa, len)
+    mov eax, HC_WRITE                   ; write(gpa, len)
     mov ebx, ABS(guest_vmcall, .msg)
     mov ecx, .msg_end - .msg
     vmcall
     mov esi, eax                        ; = len
-    mov eax, 2                          ; HC_CLOCK
+    mov eax, HC_CLOCK
     vmcall
     mov edi, eax
-    mov eax, 99                         ; unknown: -ENOSYS
+    mov eax, HC_NOT_A_NUMBER            ; unknown: -ENOSYS
     vmcall
     mov ebp, eax
-    mov eax, 0                          ; HC_EXIT(42)
+    mov eax, HC_EXIT                    ; exit(42)
     mov ebx, 42
     vmcall
     hlt                                 ; not reached
@@ -182,7 +186,7 @@ GUEST guest_long64
     rep outsb
     mov rax, cr0
     mov r12, rax                        ; the guest's view of CR0
-    mov rax, 1                          ; HC_WRITE through a 64-bit pointer
+    mov rax, HC_WRITE                   ; write through a 64-bit pointer
     mov rbx, ABS(guest_long64, .msg2)
     mov rcx, .msg2_end - .msg2
     vmcall
@@ -222,7 +226,7 @@ align 16
     times 16 db 0
 END_GUEST guest_vmx_ud
 
-; ---- real mode: the CPUID round-trip benchmark of issue 4 -----------------
+; ---- real mode: the CPUID round-trip benchmark ---------------------------
 ; ESI = iterations. Result: EDI = TSC cycles of the loop with CPUID,
 ; EBX = cycles of the same loop without it (low 32 bits of the TSC).
 bits 16

@@ -18,6 +18,7 @@
 #include "thread.h"
 #include "timer.h"
 #include "vcpu.h"
+#include "vcpu_console.h"
 #include "vcpu_events.h"
 #include "vm_internal.h"
 #include "vmcs.h"
@@ -46,7 +47,7 @@ void vcpu_switch_in(void *vcpu)
 
 uint64_t vcpu_time_used(const struct vcpu *v)
 {
-    uint64_t used = v->stats.guest_cycles + v->halt_cycles;
+    uint64_t used = v->stats.guest_cycles + v->halt_cycles + v->console_wait_cycles;
     for (unsigned i = 0; i < VMX_STATS_SLOTS; i++)
         used += v->stats.exits[i].total_cycles;
     return used;
@@ -191,6 +192,8 @@ static bool run_loop_slow_path(struct vcpu *v, enum exit_action a, uint64_t now,
         return vcpu_events_before_entry(v, slice_end);
     cpu_switch_to_host(v);
     interrupt_window();
+    if (v->console_blocked)
+        vcpu_console_wait(v);   /* guest output waits for console room, interrupts on */
     cpu_switch_to_guest(v);
     if (v->stop_request) {
         vcpu_stop(v, VM_STOP_KILLED, "killed");

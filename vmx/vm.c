@@ -490,14 +490,19 @@ out:
     return err;
 }
 
-void vm_console_capture(struct vm *vm, char c)
+void vm_console_capture(struct vm *vm, const char *s, size_t n)
 {
+    if (n > VM_CONSOLE_CAPTURE / 2) {   /* only the tail can stay */
+        s += n - VM_CONSOLE_CAPTURE / 2;
+        n = VM_CONSOLE_CAPTURE / 2;
+    }
     spin_lock(&vm->stop_lock);
-    if (vm->console_len == VM_CONSOLE_CAPTURE) {   /* keep the tail */
-        memmove(vm->console, vm->console + VM_CONSOLE_CAPTURE / 2, VM_CONSOLE_CAPTURE / 2);
+    if (vm->console_len + n > VM_CONSOLE_CAPTURE) {   /* keep the newest half */
+        memmove(vm->console, vm->console + vm->console_len - VM_CONSOLE_CAPTURE / 2, VM_CONSOLE_CAPTURE / 2);
         vm->console_len = VM_CONSOLE_CAPTURE / 2;
     }
-    vm->console[vm->console_len++] = c;
+    memcpy(vm->console + vm->console_len, s, n);
+    vm->console_len += n;
     spin_unlock(&vm->stop_lock);
 }
 

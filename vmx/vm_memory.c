@@ -11,11 +11,51 @@
 #include "paging.h"
 #include "panic.h"
 #include "pmm.h"
+#include "spinlock.h"
 #include "vm_internal.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
 #define PAGES_2M 512
+#define HOST_RESERVE_MIN_PAGES 4096   /* 16 MiB */
+
+/* Guest memory of all VMs together, in pages: charged before vm_map
+   allocates, given back when pages are freed. The cap leaves the host an
+   eighth of RAM (at least 16 MiB) for its threads, processes, page tables
+   and the shell that must still be able to start `vm destroy`. */
+static struct spinlock charge_lock = SPINLOCK_INIT("guest pages");
+static uint64_t charged_pages;
+
+uint64_t vm_guest_pages_cap(void)
+{
+    uint64_t total = pmm_total_pages();
+    uint64_t reserve = MAX(total / 8, (uint64_t)HOST_RESERVE_MIN_PAGES);
+    return total > reserve ? total - reserve : 0;
+}
+
+uint64_t vm_guest_pages_charged(void)
+{
+    return charged_pages;
+}
+
+/* Take n pages of the global guest budget: 0, or -ENOMEM past the cap. */
+static int charge(uint64_t n)
+{
+    uint64_t cap = vm_guest_pages_cap();
+    spin_lock(&charge_lock);
+    bool ok = charged_pages <= cap && n <= cap - charged_pages;
+    if (ok)
+        charged_pages += n;
+    spin_unlock(&charge_lock);
+    return ok ? 0 : -ENOMEM;
+}
+
+static void uncharge(uint64_t n)
+{
+    spin_lock(&charge_lock);
+    charged_pages -= n;
+    spin_unlock(&charge_lock);
+}
 
 void vm_flush_ept(struct vm *vm)
 {
@@ -106,10 +146,15 @@ int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights)
     err = -E2BIG;
     if (vm->mem_pages * PAGE_SIZE + size > VM_MEM_LIMIT)
         goto out;
+    err = charge(size / PAGE_SIZE);
+    if (err)
+        goto out;
     uint64_t done;
     err = map_range(vm, gpa, size, rights, &done);
-    if (err)
-        unmap_locked(vm, gpa, done);   /* whole chunks only: never splits, never allocates */
+    if (err) {
+        uncharge((size - done) / PAGE_SIZE);   /* unmap_locked gives back the rest */
+        unmap_locked(vm, gpa, done);           /* whole chunks only: never splits, never allocates */
+    }
 out:
     mutex_unlock(&vm->lock);
     return err;
@@ -156,6 +201,7 @@ static void unmap_locked(struct vm *vm, uint64_t gpa, uint64_t size)
         for (size_t i = 0; i < n; i++) {
             pmm_free_contig(batch[i].hpa, batch[i].pages);
             vm->mem_pages -= batch[i].pages;
+            uncharge(batch[i].pages);
         }
         g = next;
     }
@@ -293,6 +339,7 @@ static void free_leaf(uint64_t gpa, uint64_t hpa, uint64_t size, void *ctx)
     struct vm *vm = ctx;
     pmm_free_contig(hpa, size / PAGE_SIZE);
     vm->mem_pages -= size / PAGE_SIZE;
+    uncharge(size / PAGE_SIZE);
 }
 
 /* Free all guest memory and the EPT (the VM no longer runs). The flush comes

@@ -4,6 +4,7 @@
  * string "Shutdown" is written byte by byte to port 0x8900. On real hardware
  * (or an emulator with neither) we fall through and halt forever.
  */
+#include "console.h"
 #include "power.h"
 #include "kprintf.h"
 #include "serial.h"
@@ -14,6 +15,7 @@
 
 NORETURN void power_off(uint8_t status)
 {
+    console_sync();   /* everything queued goes out before the last line */
     kprintf("power off (status %u)\n", status);
     cli();
     serial_flush();   /* the emulator exits at once: let the last line out */

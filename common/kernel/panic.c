@@ -21,8 +21,10 @@ static int fatal_reports;
 
 bool panic_enter(void)
 {
-    if (fatal_reports++ == 0)
+    if (fatal_reports++ == 0) {
+        console_sync();   /* what was queued first, then the report, polled */
         return true;
+    }
     console_emergency();
     return false;
 }

@@ -11,6 +11,7 @@
  * The boot context becomes the idle thread: it is never on the run queue
  * and runs (hlt) only when nothing else is runnable.
  */
+#include "console.h"
 #include "cpu_state.h"
 #include "kprintf.h"
 #include "panic.h"
@@ -215,6 +216,7 @@ void sched_sleep_until(uint64_t wake_tick)
 NORETURN void sched_start(void (*first)(void *), void *arg)
 {
     thread_subsystem_start();
+    console_start_async();   /* output through the console ring from here on */
     struct thread *t = thread_create("init", first, arg);
     if (!t)
         panic("sched_start: cannot create the first thread");

@@ -1,5 +1,5 @@
 /* Unit tests for capability reading and control adjustment (vmx/vmx_caps.c)
-   with the Bochs 2.7 corei7_skylake_x MSR values from issue 4 and hand-made
+   with the Bochs 2.7 corei7_skylake_x MSR values (VMX-FACTS.md) and hand-made
    ones. Expected control words were computed by hand from SDM A.3. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-; bench.bin - CPUID round-trip benchmark (issue 4 "Performance").
+; bench.bin - CPUID round-trip benchmark (the VM-exit path's cost, docs/vmx.md).
 ;
 ; Load/entry: GPA 0x1000, mode real. Runs 100000 CPUIDs between two RDTSCs,
 ; then the same loop without the CPUID, and prints the difference per

@@ -81,6 +81,9 @@ static int fail(const char *what)
         fprintf(stderr, "vm: the VM was never started (vm start N)\n");
     else if (err == EALREADY && strcmp(what, "start") == 0)
         fprintf(stderr, "vm: a VM runs once; create a new one to run the guest again\n");
+    else if (err == ENOMEM && strncmp(what, "map", 3) == 0)
+        fprintf(stderr, "vm: all VMs together may use the host's memory less an eighth it keeps; "
+                        "destroy a VM (vm list) or use less --mem\n");
     else if (err == EALREADY && strcmp(what, "kill") == 0)
         fprintf(stderr, "vm: the VM is not running\n");
     else if (err == ENXIO)

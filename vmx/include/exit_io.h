@@ -7,7 +7,4 @@
 #include "exit.h"
 
 enum exit_action exit_io(struct vcpu *v);
-
-/* Console output of guest bytes, line-buffered, "[vmN] " prefix (exit_io.c). */
-void vcpu_console_putc(struct vcpu *v, char c);
-void vcpu_console_flush(struct vcpu *v);
+#include "vcpu_console.h"   /* where the guest's console bytes go */

@@ -18,7 +18,9 @@
 enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
            GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15 };
 
-#define VCPU_LINE_MAX 120
+#define VCPU_LINE_MAX 120           /* a guest line is cut after VCPU_LINE_MAX - 1 characters */
+#define VCPU_TAG_MAX 16             /* "[vm2147483647] " */
+#define VCPU_CONSOLE_WAITING 4096   /* >= the bytes one exit can print (HC_WRITE_MAX, REP_MAX_PER_EXIT) */
 
 struct vcpu {
     /* ---- shared with entry.asm: do not reorder ---- */
@@ -40,8 +42,6 @@ struct vcpu {
     struct vm_vcpu_params params;
     struct vmx_ctl_state ctl;     /* the controls this vCPU runs with */
     uint64_t time_budget;         /* TSC cycles allowed (guest + exit handling); 0 = no limit */
-    unsigned line_len;            /* console line buffer */
-    char line[VCPU_LINE_MAX];
     enum vm_stop_kind stop_kind;
     int64_t exit_code;                    /* HC_EXIT argument */
     char stop_text[VM_STOP_TEXT_MAX];
@@ -55,6 +55,15 @@ struct vcpu {
     uint64_t halt_cycles;         /* TSC cycles spent halted (count against the time limit) */
     struct vmx_stats stats;
     struct vmx_trace trace;
+    /* guest console (vcpu_console.c) */
+    bool console_blocked;         /* output waits for room: the slow path must run */
+    bool line_ready;              /* line is complete but did not fit the console ring */
+    unsigned tag_len;             /* line starts with the "[vmN] " tag (0: not made yet) */
+    unsigned line_len;
+    char line[VCPU_TAG_MAX + VCPU_LINE_MAX];
+    unsigned waiting_len;         /* guest bytes behind the line that did not fit */
+    char waiting[VCPU_CONSOLE_WAITING];
+    uint64_t console_wait_cycles; /* TSC cycles slept for console room (count as its time) */
 };
 
 #define VCPU_OFFSET_CHECK(member, off) \

@@ -98,8 +98,15 @@ int vm_list(int *ids, int max);
 
 /* Map [gpa, gpa+size) with new zeroed backing pages and rights (VM_R/W/X,
    W needs R). Page aligned, below 512 GiB, within VM_MEM_LIMIT in total, no
-   overlap with mapped pages (-EEXIST). 2 MiB EPT pages where the range allows. */
+   overlap with mapped pages (-EEXIST). 2 MiB EPT pages where the range allows.
+   -ENOMEM past vm_guest_pages_cap() or when the host runs out of pages; then
+   nothing stays mapped or allocated (the rollback itself allocates nothing). */
 int vm_map(struct vm *vm, uint64_t gpa, uint64_t size, unsigned rights);
+/* The guest memory all VMs together may hold (pages): RAM less an eighth
+   (at least 16 MiB) that the host keeps; vm_map beyond it fails with
+   -ENOMEM before allocating. And how much of it is taken now. */
+uint64_t vm_guest_pages_cap(void);
+uint64_t vm_guest_pages_charged(void);
 /* Make [gpa, gpa+size) a second view of the mapped memory at [src, src+size)
    with its own rights (at least R; W needs R); both views stay for the VM's
    life (vm_unmap of either: -EBUSY). 0, -EINVAL (alignment, rights, the

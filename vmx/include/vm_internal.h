@@ -50,8 +50,8 @@ static inline int vm_lock_checked(struct vm *vm)
     return vm->registered ? 0 : -ESRCH;
 }
 
-/* Remember a guest console byte for vm_get_console(). */
-void vm_console_capture(struct vm *vm, char c);
+/* Remember guest console bytes for vm_get_console() (the newest are kept). */
+void vm_console_capture(struct vm *vm, const char *s, size_t n);
 
 /* The vCPU thread v has finished (v->stop_kind/stop_text say why); wakes
    vm_wait when it was the last one. */
