@@ -19,6 +19,9 @@ int fd_init_std(struct process *p);
 int fd_install(struct process *p, struct file *f);
 /* A new reference to the file behind fd, or NULL (-EBADF for the caller). */
 struct file *fd_get(struct process *p, int fd);
+/* Make newfd refer to oldfd's file (closing what newfd had): newfd, or
+   -EBADF when either is out of range or oldfd is not open. */
+int fd_dup2(struct process *p, int oldfd, int newfd);
 /* Close fd: 0 or -EBADF. */
 int fd_close(struct process *p, int fd);
 /* Close every descriptor (process exit). */

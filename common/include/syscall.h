@@ -53,3 +53,8 @@ SYSCALL_DECL(sys_mkdir);
 SYSCALL_DECL(sys_getppid);
 SYSCALL_DECL(sys_fork);
 SYSCALL_DECL(sys_exec);
+SYSCALL_DECL(sys_pipe);
+SYSCALL_DECL(sys_dup);
+SYSCALL_DECL(sys_dup2);
+SYSCALL_DECL(sys_chdir);
+SYSCALL_DECL(sys_getcwd);

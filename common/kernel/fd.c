@@ -46,6 +46,27 @@ struct file *fd_get(struct process *p, int fd)
     return f;
 }
 
+int fd_dup2(struct process *p, int oldfd, int newfd)
+{
+    if (oldfd < 0 || oldfd >= PROC_MAX_FDS || newfd < 0 || newfd >= PROC_MAX_FDS)
+        return -EBADF;
+    spin_lock(&p->fd_lock);
+    struct file *f = p->fds[oldfd];
+    if (!f) {
+        spin_unlock(&p->fd_lock);
+        return -EBADF;
+    }
+    struct file *old = NULL;
+    if (newfd != oldfd) {
+        old = p->fds[newfd];
+        p->fds[newfd] = vfs_file_ref(f);
+    }
+    spin_unlock(&p->fd_lock);
+    if (old)
+        vfs_close(old);     /* after the lock: closing may sleep */
+    return newfd;
+}
+
 int fd_close(struct process *p, int fd)
 {
     if (fd < 0 || fd >= PROC_MAX_FDS)

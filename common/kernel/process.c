@@ -11,6 +11,7 @@
  * last thread when nobody will wait (parent gone or the kernel).
  */
 #include "cmdline.h"
+#include "cwd.h"
 #include "elf_loader.h"
 #include "errno.h"
 #include "fd.h"
@@ -294,11 +295,8 @@ int process_publish(struct process *p, struct thread *main)
 static void inherit_cwd(struct process *child)
 {
     struct process *self = process_current();
-    if (!self)
-        return;
-    mutex_lock(&self->lock);
-    strlcpy(child->cwd, self->cwd, sizeof(child->cwd));
-    mutex_unlock(&self->lock);
+    if (self)
+        cwd_get(self, child->cwd);
 }
 
 int process_spawn(const char *path, int argc, char *const argv[], int parent)

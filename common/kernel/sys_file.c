@@ -1,11 +1,14 @@
 /*
  * File system calls: read, write, open, close, lseek, stat, readdir,
- * ioctl, unlink, mkdir. User data moves through a small bounce buffer on
+ * ioctl, unlink, mkdir, pipe, dup, dup2, chdir, getcwd. Every path is
+ * resolved against the working directory (cwd.c). User data moves through a small bounce buffer on
  * the kernel stack; the VFS only ever sees kernel memory.
  */
 #include "abi.h"
+#include "cwd.h"
 #include "errno.h"
 #include "fd.h"
+#include "pipe.h"
 #include "process.h"
 #include "syscall.h"
 #include "tty.h"
@@ -14,15 +17,6 @@
 
 #define BOUNCE 1024
 #define OPEN_FLAGS_KNOWN (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND)
-
-/* Copy a user path into buf (PATH_MAX bytes): 0 or -EFAULT/-ENAMETOOLONG/-ENOENT. */
-static int path_from_user(char *buf, uint64_t upath)
-{
-    int64_t len = strncpy_from_user(buf, upath, PATH_MAX);
-    if (len < 0)
-        return (int)len;
-    return len == 0 ? -ENOENT : 0;
-}
 
 /* A new reference to the current process's open file fd; NULL for a bad fd. */
 static struct file *file_of_fd(uint64_t fd)
@@ -88,7 +82,7 @@ int64_t sys_open(uint64_t upath, uint64_t flags, uint64_t a2, uint64_t a3, uint6
     if ((flags & ~(uint64_t)OPEN_FLAGS_KNOWN) || (flags & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
     char path[PATH_MAX];
-    int err = path_from_user(path, upath);
+    int err = cwd_path_from_user(path, upath);
     if (err)
         return err;
     struct file *f;
@@ -125,7 +119,7 @@ int64_t sys_stat(uint64_t upath, uint64_t ust, uint64_t a2, uint64_t a3, uint64_
     if (!ust || !user_range_ok(ust, sizeof(struct stat)))
         return -EFAULT;
     char path[PATH_MAX];
-    int err = path_from_user(path, upath);
+    int err = cwd_path_from_user(path, upath);
     if (err)
         return err;
     struct stat st;
@@ -163,13 +157,80 @@ int64_t sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
 int64_t sys_unlink(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     char path[PATH_MAX];
-    int err = path_from_user(path, upath);
+    int err = cwd_path_from_user(path, upath);
     return err ? err : vfs_unlink(path);
 }
 
 int64_t sys_mkdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     char path[PATH_MAX];
-    int err = path_from_user(path, upath);
+    int err = cwd_path_from_user(path, upath);
     return err ? err : vfs_mkdir(path);
+}
+
+/* pipe(fds): fds[0] = the read end, fds[1] = the write end. */
+int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (!ufds || !user_range_ok(ufds, 2 * sizeof(int)))
+        return -EFAULT;
+    struct process *p = process_current();
+    struct file *rd, *wr;
+    int err = pipe_create(&rd, &wr);
+    if (err)
+        return err;
+    int fds[2] = { fd_install(p, rd), -1 };
+    if (fds[0] >= 0)
+        fds[1] = fd_install(p, wr);
+    if (fds[1] < 0 || (err = copy_to_user(ufds, fds, sizeof(fds))) < 0) {
+        if (fds[0] >= 0)
+            fd_close(p, fds[0]);            /* drops rd */
+        else
+            vfs_close(rd);
+        if (fds[1] >= 0)
+            fd_close(p, fds[1]);
+        else
+            vfs_close(wr);
+        return err ? err : -EMFILE;
+    }
+    return 0;
+}
+
+int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    struct file *f = file_of_fd(fd);
+    if (!f)
+        return -EBADF;
+    int nfd = fd_install(process_current(), f);   /* the table takes our reference */
+    if (nfd < 0)
+        vfs_close(f);
+    return nfd;
+}
+
+int64_t sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (oldfd > 0x7FFFFFFF || newfd > 0x7FFFFFFF)
+        return -EBADF;
+    return fd_dup2(process_current(), (int)oldfd, (int)newfd);
+}
+
+int64_t sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    char path[PATH_MAX];
+    int err = cwd_path_from_user(path, upath);
+    return err ? err : cwd_change(process_current(), path);
+}
+
+/* getcwd(buf, size): the length of the path without its NUL. */
+int64_t sys_getcwd(uint64_t ubuf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (!ubuf || !user_range_ok(ubuf, size))
+        return -EFAULT;
+    if (size == 0)
+        return -EINVAL;
+    char cwd[PATH_MAX];
+    size_t len = cwd_get(process_current(), cwd);
+    if (len + 1 > size)
+        return -ERANGE;
+    int err = copy_to_user(ubuf, cwd, len + 1);
+    return err ? err : (int64_t)len;
 }

@@ -3,6 +3,7 @@
  * sbrk, ps.
  */
 #include "abi.h"
+#include "cwd.h"
 #include "errno.h"
 #include "kheap.h"
 #include "process.h"
@@ -54,15 +55,13 @@ static int copy_argv(struct spawn_args *a, uint64_t uargv)
 static int program_args_from_user(uint64_t upath, uint64_t uargv, char *path,
                                   struct spawn_args **out)
 {
-    int64_t len = strncpy_from_user(path, upath, PATH_MAX);
-    if (len < 0)
-        return (int)len;
-    if (len == 0)
-        return -ENOENT;
+    int err = cwd_path_from_user(path, upath);   /* relative to the working directory */
+    if (err)
+        return err;
     struct spawn_args *a = kmalloc(sizeof(*a));
     if (!a)
         return -ENOMEM;
-    int err = copy_argv(a, uargv);
+    err = copy_argv(a, uargv);
     if (err) {
         kfree(a);
         return err;

@@ -39,6 +39,11 @@ static syscall_fn table[SYS_COUNT] = {
     [SYS_GETPPID] = sys_getppid,
     [SYS_FORK] = sys_fork,
     [SYS_EXEC] = sys_exec,
+    [SYS_PIPE] = sys_pipe,
+    [SYS_DUP2] = sys_dup2,
+    [SYS_DUP] = sys_dup,
+    [SYS_CHDIR] = sys_chdir,
+    [SYS_GETCWD] = sys_getcwd,
 };
 
 int syscall_register(unsigned nr, syscall_fn fn)

@@ -120,7 +120,7 @@ class Proof:
 
     def __init__(self, names, solution_build):
         self.names, self.solution_build = names, Path(solution_build)
-        self.groups = {n: run_tests.select(run_tests.load(), labels=[n]) for n in names}
+        self.groups = {n: run_tests.select(run_tests.load(), labels=[n], quiet=True) for n in names}
         self.skeleton = {n: {} for n in names}     # name -> {group: GroupScore}
         self.built = {}                            # name -> (ok, what)
         self.tmp = tempfile.TemporaryDirectory(prefix="sweb-skeletons-")

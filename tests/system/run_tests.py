@@ -17,9 +17,14 @@ File format (one check per line; '#' starts a comment line):
   status ok|fail|panic|any    how the run must end (default ok): ok = powered off
                               with POWER_EXIT_OK; panic = KERNEL PANIC/EXCEPTION
   label NAME...               tags, e.g. an assignment (V4-exits); --label NAME
-                              runs only the groups that carry NAME
+                              runs only the groups that carry NAME; groups
+                              labelled slow run only with --label slow
   points N                    the group's weight for `utils/sweb grade` (default 1;
                               all or nothing: N when every check passes, else 0)
+  extra DIR                   boot an image whose /extra is DIR (relative to the
+                              build directory, e.g. linux-guest from
+                              `utils/sweb guests linux`), built once in
+                              BUILD/extra-build; a missing DIR fails the group
 
   log TEXT                    TEXT appears in the console transcript
   log~ REGEX                  REGEX (Python, multiline) matches the transcript
@@ -68,6 +73,7 @@ class Group:
         self.timeout, self.status = None, "ok"
         self.labels = []
         self.points = 1
+        self.extra = None
         self.checks = []      # (kind, arg, command_index or None, description)
         self.commands = []
         self.gdb_script = []  # lines of the gdb script (gdb> lines)
@@ -110,6 +116,8 @@ def parse_line(g, word, rest, line, where):
         if rest not in ("ok", "fail", "panic", "any"):
             raise SystemExit(f"{where}: status must be ok, fail, panic or any")
         g.status = rest
+    elif word == "extra":
+        g.extra = rest
     elif word == "label":
         if not rest:
             raise SystemExit(f"{where}: label NAME...")
@@ -203,11 +211,29 @@ def status_ok(g, result):
     return result.status == g.status
 
 
+_extra_lock = threading.Lock()
+
+
+def extra_build(build_dir, extra):
+    """The build directory whose image carries build_dir/extra as /extra
+    (BUILD/extra-build, configured and built on first use)."""
+    src = (Path(build_dir) / extra).resolve()
+    if not src.is_dir():
+        raise SystemExit(f"no directory {src} for /extra (for linux-guest: utils/sweb guests linux)")
+    ebdir = Path(build_dir) / "extra-build"
+    with _extra_lock:
+        emulator.configure(ebdir, extra_dir=src, unit_tests=False, quiet=True)
+        emulator.build(ebdir, quiet=True)
+    return ebdir
+
+
 def run_group(g, build_dir):
     """Boot once for group g; return (group, result, [(desc, ok, why)])."""
     timeout = g.timeout or (120 if g.emu == "bochs" else 60)
     with tempfile.TemporaryDirectory(prefix="sweb-systest-") as tmp:
         try:
+            if g.extra:
+                build_dir = extra_build(build_dir, g.extra)
             cmdline, script = g.cmdline, None
             if g.gdb_script:
                 script = Path(tmp) / "script.gdb"
@@ -300,10 +326,17 @@ def load(files=None):
     return [g for f in files for g in parse(f)]
 
 
-def select(groups, only=None, labels=None):
-    """The groups whose name matches the regex only and that carry one of labels."""
+def select(groups, only=None, labels=None, quiet=False):
+    """The groups whose name matches the regex only and that carry one of labels
+    (those labelled slow only when labels has slow)."""
     if only:
         groups = [g for g in groups if re.search(only, g.name)]
+    if not labels or "slow" not in labels:
+        slow = [g for g in groups if "slow" in g.labels]
+        if slow and not quiet:
+            print(f"== system tests: {len(slow)} group(s) labelled slow left out "
+                  "(--label slow runs them)", flush=True)
+        groups = [g for g in groups if "slow" not in g.labels]
     if labels:
         groups = [g for g in groups if set(labels) & set(g.labels)]
     return groups

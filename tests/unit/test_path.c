@@ -35,6 +35,15 @@ static const struct norm_case norm_cases[] = {
     {"/tmp/a", "./../b/", 0, "/tmp/b"},
     {"/tmp", "/abs", 0, "/abs"},
     {"/", ".", 0, "/"},
+    /* relative to a working directory (chdir, then any path-taking call) */
+    {"/tmp/work", "../..", 0, "/"},
+    {"/tmp/work", "../../../..", 0, "/"},
+    {"/a/b", "c/../d/./e", 0, "/a/b/d/e"},
+    {"/a/b", ".", 0, "/a/b"},
+    {"/a", "b/", 0, "/a/b"},
+    {"/a", "./b//c", 0, "/a/b/c"},
+    {"/bin", "../tmp/../bin/ls", 0, "/bin/ls"},
+    {"/tmp", "", -ENOENT, NULL},
     {NULL, "", -ENOENT, NULL},
 };
 

@@ -14,7 +14,7 @@ static void print_entry(const char *name, uint32_t type, uint64_t size)
 {
     const char *suffix = type == S_IFDIR ? "/" : "";
     if (long_format) {
-        char kind = type == S_IFDIR ? 'd' : type == S_IFCHR ? 'c' : '-';
+        char kind = type == S_IFDIR ? 'd' : type == S_IFCHR ? 'c' : type == S_IFIFO ? 'p' : '-';
         printf("%c %10llu %s%s\n", kind, (unsigned long long)size, name, suffix);
     } else {
         printf("%s%s\n", name, suffix);

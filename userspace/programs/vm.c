@@ -33,6 +33,7 @@
 #define DEFAULT_LINUX_MEM (128ull << 20)
 #define DEFAULT_APPEND "console=ttyS0 earlyprintk=serial noapic nolapic nosmp nokaslr"
 #define ONE_MIB (1ull << 20)
+#define LAPIC_PAGE 0xFEE00000ull   /* the local APIC's registers (SDM Vol. 3A 10.4.1) */
 
 struct map_option {
     uint64_t gpa, size;
@@ -400,6 +401,10 @@ static int setup_bios(int id, struct run_options *o, uint64_t fw_size)
     struct vm_firmware_info fi;
     if (map_bios_ram(id, o->mem, fw_size) != 0)
         return 1;
+    /* SeaBIOS reads the local APIC's version register for its MP table even
+       when CPUID shows no APIC: the page reads as zeros (no APIC, version 0). */
+    if (vm_map(id, LAPIC_PAGE, 0x1000, VM_R) < 0)
+        return fail("map the local APIC page");
     if (vm_load_firmware(id, o->file, &fi) < 0) {
         fprintf(stderr, "vm: load firmware %s: %s\n", o->file, vm_error_text(errno));
         return 1;

@@ -22,6 +22,7 @@
 #define S_IFREG 1
 #define S_IFDIR 2
 #define S_IFCHR 3
+#define S_IFIFO 4     /* a pipe */
 
 struct stat {
     uint32_t type;      /* S_IF* */

@@ -23,6 +23,18 @@ off_t lseek(int fd, off_t offset, int whence);
 int stat(const char *path, struct stat *st);
 /* Next entry of the directory open on fd: 1 = *d filled, 0 = end, -1 error. */
 int readdir(int fd, struct dirent *d);
+/* A pipe: fds[0] reads what fds[1] writes. 0, or -1 and errno. */
+int pipe(int fds[2]);
+/* The lowest free fd, on the same open file as fd. */
+int dup(int fd);
+/* Make newfd refer to oldfd's open file (closing newfd first); newfd. */
+int dup2(int oldfd, int newfd);
+/* Change the working directory, against which every relative path is
+   resolved (inherited by children, kept by exec). */
+int chdir(const char *path);
+/* The working directory into buf (size bytes); buf, or NULL and errno
+   (ERANGE: too small). */
+char *getcwd(char *buf, size_t size);
 int unlink(const char *path);
 int mkdir(const char *path);
 

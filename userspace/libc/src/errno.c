@@ -45,6 +45,7 @@ static const struct errno_text errno_table[] = {
     { ENOSPC, "ENOSPC", "No space left on device" },
     { ESPIPE, "ESPIPE", "Illegal seek" },
     { EROFS, "EROFS", "Read-only file system" },
+    { EPIPE, "EPIPE", "Broken pipe" },
     { ERANGE, "ERANGE", "Result out of range" },
     { EDEADLK, "EDEADLK", "Resource deadlock avoided" },
     { ENAMETOOLONG, "ENAMETOOLONG", "File name too long" },

@@ -28,6 +28,16 @@ int close(int fd) { return (int)SC1(SYS_CLOSE, fd); }
 off_t lseek(int fd, off_t off, int whence) { return SC3(SYS_LSEEK, fd, off, whence); }
 int stat(const char *path, struct stat *st) { return (int)SC2(SYS_STAT, path, st); }
 int readdir(int fd, struct dirent *d) { return (int)SC2(SYS_READDIR, fd, d); }
+int pipe(int fds[2]) { return (int)SC1(SYS_PIPE, fds); }
+int dup(int fd) { return (int)SC1(SYS_DUP, fd); }
+int dup2(int oldfd, int newfd) { return (int)SC2(SYS_DUP2, oldfd, newfd); }
+int chdir(const char *path) { return (int)SC1(SYS_CHDIR, path); }
+
+char *getcwd(char *buf, size_t size)
+{
+    return SC2(SYS_GETCWD, buf, size) < 0 ? NULL : buf;
+}
+
 int unlink(const char *path) { return (int)SC1(SYS_UNLINK, path); }
 int mkdir(const char *path) { return (int)SC1(SYS_MKDIR, path); }
 

@@ -69,7 +69,7 @@ static int do_ls(int argc, char **argv)
             return NOT_BUILTIN;     /* options: /bin/ls */
     }
     if (argc < 2)
-        return ls_path("/");
+        return ls_path(".");
     int status = 0;
     for (int i = 1; i < argc; i++) {
         if (argc > 2)
@@ -191,6 +191,33 @@ static int do_exit(int argc, char **argv)
     exit(argc > 1 ? atoi(argv[1]) : 0);
 }
 
+static int do_cd(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "/";
+    if (argc > 2) {
+        printf("usage: cd [DIR]\n");
+        return 1;
+    }
+    if (chdir(dir) < 0) {
+        printf("cd: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static int do_pwd(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd))) {
+        printf("pwd: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("%s\n", cwd);
+    return 0;
+}
+
 static int do_clear(int argc, char **argv)
 {
     (void)argc;
@@ -211,7 +238,9 @@ static int do_shutdown(int argc, char **argv)
 
 static const struct builtin builtins[] = {
     { "help", do_help, "list commands" },
-    { "ls", do_ls, "ls [PATH...]: list a directory (default /)" },
+    { "cd", do_cd, "cd [DIR]: change the working directory (default /)" },
+    { "pwd", do_pwd, "print the working directory" },
+    { "ls", do_ls, "ls [PATH...]: list a directory (default: the working directory)" },
     { "cat", do_cat, "cat FILE...: print files" },
     { "echo", do_echo, "echo WORD...: print the words" },
     { "ps", do_ps, "list processes" },
@@ -233,6 +262,8 @@ static int do_help(int argc, char **argv)
         printf("  %-10s %s\n", b->name, b->help);
     printf("Any other word runs /bin/WORD with its arguments; "
            "a trailing & runs it in the background.\n");
+    printf("Pipelines and redirection: a | b | c, < FILE, > FILE, >> FILE "
+           "(e.g. cat /README.txt | grep SWEB | wc -l).\n");
     printf("Keys: arrows edit and recall history, Tab completes, Ctrl-C stops "
            "the running program. Programs: ls /bin\n");
     return 0;
@@ -245,11 +276,21 @@ const char *builtin_name(int i)
     return builtins[i].name;
 }
 
-int builtin_run(int argc, char **argv)
+static const struct builtin *builtin_find(const char *name)
 {
-    for (const struct builtin *b = builtins; b->name; b++) {
-        if (strcmp(argv[0], b->name) == 0)
-            return b->run(argc, argv) != NOT_BUILTIN;
-    }
-    return 0;
+    for (const struct builtin *b = builtins; b->name; b++)
+        if (strcmp(name, b->name) == 0)
+            return b;
+    return NULL;
+}
+
+int builtin_name_known(const char *name) { return builtin_find(name) != NULL; }
+
+int builtin_run(int argc, char **argv, int *status)
+{
+    const struct builtin *b = builtin_find(argv[0]);
+    if (!b)
+        return 0;
+    *status = b->run(argc, argv);
+    return *status != NOT_BUILTIN;
 }
