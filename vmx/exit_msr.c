@@ -93,6 +93,7 @@ enum exit_action exit_msr_read(struct vcpu *v)
 {
     uint64_t val;
     v->exit->qualification = (uint32_t)v->gpr[GPR_RCX];   /* traced as the MSR number */
+    key_counts_add(&v->msr_indices, (uint32_t)v->gpr[GPR_RCX]);
     if (!msr_read(v, (uint32_t)v->gpr[GPR_RCX], &val))
         return exit_inject_gp(v);
     v->gpr[GPR_RAX] = (uint32_t)val;
@@ -105,6 +106,7 @@ enum exit_action exit_msr_write(struct vcpu *v)
 {
     uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
     v->exit->qualification = (uint32_t)v->gpr[GPR_RCX];
+    key_counts_add(&v->msr_indices, (uint32_t)v->gpr[GPR_RCX]);
     if (!msr_write(v, (uint32_t)v->gpr[GPR_RCX], val))
         return exit_inject_gp(v);
     exit_skip_instruction(v);

@@ -8,6 +8,7 @@
 #include "kstring.h"
 #include "vm.h"
 #include "vm_args.h"
+#include "vm_detail_stats.h"
 #include "vm_handles.h"
 #include "vmx.h"
 #include "vmx_stats.h"
@@ -101,6 +102,7 @@ void vm_record_status(const struct vm_handle *h, struct vm_status *out)
     out->load_mode = h->load_mode;
     out->timeout_ms = (uint32_t)h->timeout_ms;
     vm_args_copy_name(out->stop_reason, sizeof(out->stop_reason), info.stop_text);
+    vm_detail_post(h->vm, out);
     out->regions = (uint32_t)h->regions.n;
     for (int i = 0; i < h->regions.n && i < VM_INFO_REGIONS; i++)
         out->region[i] = h->regions.r[i];
@@ -193,7 +195,7 @@ void vm_record_stats(const struct vm_handle *h, struct vm_stats *out)
     vm_args_top_sort(out->cpuid_leaves, VM_STAT_TOP);
     vm_args_top_sort(out->msrs, VM_STAT_TOP);
     vm_args_top_sort(out->ept_gpas, VM_STAT_TOP);
-    out->breakdown_from_trace = 1;
+    vm_detail_stats(h->vm, out);   /* ports, leaves, MSRs, devices: the whole run */
     out->run_ns = run_ns(h, b.last_tsc);
 }
 

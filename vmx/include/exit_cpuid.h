@@ -47,6 +47,7 @@ static inline void cpuid_regs(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d
 static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(struct vcpu *v,
                                                                               struct vmx_trace_entry *x)
 {
+    vcpu_count_cpuid_leaf(v, (uint32_t)v->gpr[GPR_RAX]);   /* per leaf over the run (vmstat -d) */
     // SOLUTION(V4-exits) BEGIN: RAX..RDX = host CPUID for plain leaves, exit_cpuid_policy() for the others
     // SOLUTION(V4-exits) STUB: (void)v;
     uint64_t a = v->gpr[GPR_RAX], b, c = v->gpr[GPR_RCX], d;
