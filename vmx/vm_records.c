@@ -136,7 +136,9 @@ static void fill_rows(const struct vmx_stats *s, struct vm_stats *out)
     vm_args_sort_rows(out->row, out->nrows);
 }
 
-/* What the breakdown visitor fills: the record and the newest exit's TSC. */
+/* What the breakdown visitor fills: the record and the TSC at which the
+   newest exit's handling ended (the VM ran until then, the last exit
+   included: a stop that dumps the guest's state takes its time). */
 struct breakdown {
     struct vm_stats *out;
     uint64_t last_tsc;
@@ -147,7 +149,7 @@ static void add_breakdown(const struct vmx_trace_entry *e, void *ctx)
 {
     struct breakdown *b = ctx;
     struct vm_stats *out = b->out;
-    b->last_tsc = MAX(b->last_tsc, e->tsc);
+    b->last_tsc = MAX(b->last_tsc, e->tsc + e->cycles);
     switch (EXIT_REASON_BASIC(e->reason)) {
     case EXIT_REASON_IO_INSTRUCTION:          /* qualification 31:16 = port */
         vm_args_top_add(out->io_ports, VM_STAT_TOP, (e->qualification >> 16) & 0xFFFF, 1);
@@ -168,7 +170,7 @@ static void add_breakdown(const struct vmx_trace_entry *e, void *ctx)
     }
 }
 
-/* Wall time from vm_start to the newest exit (TSC last), from the TSC. */
+/* Wall time from vm_start to the end of the newest exit (TSC last). */
 static uint64_t run_ns(const struct vm_handle *h, uint64_t last)
 {
     if (!h->start_tsc || last <= h->start_tsc || vmx.tsc_hz < 1000000)

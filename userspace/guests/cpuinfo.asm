@@ -2,7 +2,7 @@
 ;
 ; Load/entry: GPA 0x1000, mode real (the `vm run` defaults).
 ; Memory used: stack below 0x1000, line buffer at 0x2000, signature at 0x2100.
-; Expected: "[vmN] cpuinfo: sig=SWEBVXSWEBVX max=1073741824 leaf1=0 vmx=0 hv=1",
+; Expected: "[vmN] cpuinfo: sig=SWEBVXSWEBVX max=1073741840 leaf1=0 vmx=0 hv=1",
 ; then "halted": leaf 0x40000000 names the hypervisor in EBX:ECX:EDX and
 ; gives the highest hypervisor leaf in EAX, 0x40000001 reads as zeros,
 ; leaf 1 hides VMX (ECX[5]) and sets the hypervisor bit (ECX[31]).

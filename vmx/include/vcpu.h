@@ -50,6 +50,7 @@ struct vcpu {
     struct cpu_switch_regs cpu;       /* the guest's DR0-3/DR6 and MSRs (cpu_switch.h) */
     struct cpu_switch_regs host_cpu;  /* the host's, while the guest's are loaded */
     bool cpu_loaded;                  /* the guest's are in the CPU now */
+    uint8_t tpr;                      /* the guest's CR8 (exit_cr.c); 0 at reset */
     uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
     uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
     bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
