@@ -81,6 +81,7 @@
 #define VEC_BP 3     /* breakpoint (INT3) */
 #define VEC_UD 6     /* invalid opcode */
 #define VEC_DF 8     /* double fault */
+#define VEC_SS 12    /* stack-segment fault */
 #define VEC_GP 13    /* general protection */
 #define VEC_PF 14    /* page fault */
 
