@@ -85,6 +85,7 @@ static void load_debug(const struct cpu_switch_regs *r)
 void cpu_switch_to_guest(struct vcpu *v)
 {
     struct cpu_switch_regs *h = &v->host_cpu, *g = &v->cpu;
+    __asm__ volatile("sgdt %0\n\tsidt %1" : "=m"(h->gdtr), "=m"(h->idtr));
     h->dr7 = read_dr7();
     write_dr7(DR7_RESET);   /* no host breakpoint on guest addresses meanwhile */
     save_debug(h);
@@ -113,6 +114,7 @@ void cpu_switch_to_host(struct vcpu *v)
     save_debug(g);
     load_debug(h);
     write_dr7(h->dr7);
+    __asm__ volatile("lgdt %0\n\tlidt %1" ::"m"(h->gdtr), "m"(h->idtr) : "memory");
     v->cpu_loaded = false;
 }
 

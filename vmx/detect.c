@@ -19,6 +19,7 @@
 #include "x86.h"
 #include "xcr0.h"
 #include "cpu_switch.h"
+#include "exit_cpuid.h"
 
 struct vmx_global vmx;
 
@@ -84,6 +85,7 @@ void vmx_detect(void)
     vmx.available = true;
     xcr0_detect();
     cpu_switch_detect();
+    exit_cpuid_init();
     vmx.debug_exits = cmdline_has("debug_vmx");
     vmx.fast_path_reason = vmx.debug_exits ? ~0u : EXIT_REASON_CPUID;
     kprintf("vmx: %s\n", line);

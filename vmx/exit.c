@@ -109,6 +109,13 @@ static uint64_t wrap_rip(uint64_t next)
     return (cs_ar & AR_DB) ? (uint32_t)next : (uint16_t)next;
 }
 
+void exit_owe_single_step(void)
+{
+    uint32_t shadow = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
+    if (shadow && (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_TF))
+        vmcs_writenat(GUEST_PENDING_DBG_EXCEPTIONS, vmcs_readnat(GUEST_PENDING_DBG_EXCEPTIONS) | DR6_BS);
+}
+
 void exit_skip_instruction_slow(uint64_t next, uint32_t interruptibility, uint64_t rflags)
 {
     vmcs_writenat(GUEST_RIP, wrap_rip(next));

@@ -1,9 +1,11 @@
 /*
- * CPUID exits through the dispatch table, and the rarely used adjustments
- * of leaves 1 and 0xD; the common logic is in exit_cpuid.h (inline, so the
- * vCPU loop's fast path and this share one definition).
+ * CPUID exits through the dispatch table, and every leaf that is not a
+ * plain host leaf: the policy table of cpuid_policy.c, fed with this
+ * guest's state. The common logic is in exit_cpuid.h (inline, so the vCPU
+ * loop's fast path and this share one definition).
  * vCPU thread, interrupts off, the vCPU's VMCS current.
  */
+#include "cpuid_policy.h"
 #include "exit_cpuid.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -11,53 +13,31 @@
 
 enum exit_action exit_cpuid(struct vcpu *v) { return exit_cpuid_inline(v, v->exit); }
 
-uint64_t cpuid_exact_leaves = ~((1ull << 1) | (1ull << CPUID_XSAVE_LEAF));
+uint64_t cpuid_exact_leaves;
 
-static inline uint32_t cpuid_sig_word(int i)
+void exit_cpuid_init(void) { cpuid_exact_leaves = cpuid_policy_exact_leaves(); }
+
+static void host_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
-    const char *s = HV_SIGNATURE;
-    return (uint32_t)s[4 * i] | (uint32_t)s[4 * i + 1] << 8 | (uint32_t)s[4 * i + 2] << 16 |
-           (uint32_t)s[4 * i + 3] << 24;
+    cpuid(leaf, sub, &r->a, &r->b, &r->c, &r->d);
 }
 
 void exit_cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub)
 {
-    uint64_t a = leaf, b, c = sub, d;
-    if ((leaf & 0xFFFF0000u) == CPUID_HV_LEAF) {   /* hypervisor leaves */
-        bool vendor = leaf == CPUID_HV_LEAF;       /* others (0x40000001...) read as 0 */
-        a = vendor ? CPUID_HV_LEAF : 0;            /* highest hypervisor leaf */
-        b = vendor ? cpuid_sig_word(0) : 0;
-        c = vendor ? cpuid_sig_word(1) : 0;
-        d = vendor ? cpuid_sig_word(2) : 0;
-    } else {
-        cpuid_regs(&a, &b, &c, &d);
-    }
-    v->gpr[GPR_RAX] = a;
-    v->gpr[GPR_RBX] = b;
-    v->gpr[GPR_RCX] = c;
-    v->gpr[GPR_RDX] = d;
-    if (leaf == 1 || leaf == CPUID_XSAVE_LEAF)
-        exit_cpuid_adjust(v, leaf, sub);
-}
-
-void exit_cpuid_adjust(struct vcpu *v, uint32_t leaf, uint32_t sub)
-{
-    uint64_t *c = &v->gpr[GPR_RCX];
-    if (leaf == CPUID_XSAVE_LEAF) {
-        if (sub == 0) {
-            v->gpr[GPR_RAX] &= (uint32_t)vmx.xcr0_allowed;
-            v->gpr[GPR_RDX] &= (uint32_t)(vmx.xcr0_allowed >> 32);
-        }
-        return;
-    }
-    // SOLUTION(A2-cpuid) BEGIN: leaf 1 ECX: clear VMX and OSXSAVE (set below), set the hypervisor bit
-    *c &= ~(uint64_t)(CPUID_1_ECX_VMX | CPUID_1_ECX_OSXSAVE);
-    *c |= CPUID_1_ECX_HYPERVISOR;
-    // SOLUTION(A2-cpuid) END
-    if (!vmx.xcr0_allowed)
-        *c &= ~(uint64_t)CPUID_1_ECX_XSAVE;
-    if (!(vmx.xcr0_allowed & XCR0_AVX))
-        *c &= ~(uint64_t)CPUID_1_ECX_AVX;
-    if (vmcs_readnat(GUEST_CR4) & CR4_OSXSAVE)   /* SDM Vol. 2A CPUID: ECX[27] mirrors CR4.OSXSAVE */
-        *c |= CPUID_1_ECX_OSXSAVE;
+    uint64_t cr4 = vmcs_readnat(GUEST_CR4);
+    struct cpuid_guest g = {
+        .xcr0_allowed = vmx.xcr0_allowed,
+        .osxsave = (cr4 & CR4_OSXSAVE) != 0,
+        .ospke = (cr4 & CR4_PKE) != 0,
+        .rdtscp = (v->ctl.proc2 & SECONDARY_EXEC_ENABLE_RDTSCP) != 0,
+        .invpcid = (v->ctl.proc2 & SECONDARY_EXEC_ENABLE_INVPCID) != 0,
+        .apic_id = (uint32_t)v->index,
+        .tsc_khz = (uint32_t)(vmx.tsc_hz / 1000),
+    };
+    struct cpuid_regs r;
+    cpuid_policy_answer(leaf, sub, &g, host_cpuid, &r);
+    v->gpr[GPR_RAX] = r.a;
+    v->gpr[GPR_RBX] = r.b;
+    v->gpr[GPR_RCX] = r.c;
+    v->gpr[GPR_RDX] = r.d;
 }

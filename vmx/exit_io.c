@@ -175,5 +175,6 @@ enum exit_action exit_io(struct vcpu *v)
 {
     uint64_t q = vmcs_readnat(EXIT_QUALIFICATION);
     v->exit->qualification = q;
+    key_counts_add(&v->vm->platform.ports, IO_QUAL_PORT(q));   /* exits per port over the run (vmstat -d) */
     return (q & IO_QUAL_STRING) ? io_string(v, q) : io_simple(v, q);
 }

@@ -1,7 +1,10 @@
 /*
  * VMCALL exits: the hypercall ABI of common/include/uapi/hypercall.h.
  * RAX = number, RBX/RCX/RDX = arguments, result in RAX (negative errno on
- * failure). vCPU thread, interrupts off.
+ * failure). Only the guest's kernel may call: from CPL > 0 (its user
+ * programs, virtual-8086 mode) every hypercall answers -EPERM, as KVM does,
+ * so a guest's user code can neither stop the VM nor write to the console.
+ * vCPU thread, interrupts off.
  */
 #include "errno.h"
 #include "exit.h"
@@ -30,10 +33,20 @@ static int64_t hc_write(struct vcpu *v, uint64_t gpa, uint64_t len)
     return (int64_t)len;
 }
 
+/* RAX = ret, past the VMCALL. */
+static enum exit_action hypercall_done(struct vcpu *v, int64_t ret)
+{
+    v->gpr[GPR_RAX] = (uint64_t)ret;
+    exit_skip_instruction(v);
+    return EXIT_RESUME;
+}
+
 enum exit_action exit_vmcall(struct vcpu *v)
 {
     uint64_t nr = v->gpr[GPR_RAX], a1 = v->gpr[GPR_RBX], a2 = v->gpr[GPR_RCX];
     int64_t ret;
+    if (exit_guest_cpl() != 0)
+        return hypercall_done(v, -EPERM);
     switch (nr) {
     case HC_EXIT:
         exit_skip_instruction(v);
@@ -49,7 +62,5 @@ enum exit_action exit_vmcall(struct vcpu *v)
         ret = -ENOSYS;
         break;
     }
-    v->gpr[GPR_RAX] = (uint64_t)ret;
-    exit_skip_instruction(v);
-    return EXIT_RESUME;
+    return hypercall_done(v, ret);
 }

@@ -15,8 +15,7 @@
 enum exit_action exit_xsetbv(struct vcpu *v)
 {
     uint64_t value = v->gpr[GPR_RDX] << 32 | (uint32_t)v->gpr[GPR_RAX];
-    unsigned cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;   /* SS.DPL (SDM Vol. 3A 5.5) */
-    if ((uint32_t)v->gpr[GPR_RCX] != 0 || cpl != 0 || !xcr0_valid(value, vmx.xcr0_allowed))
+    if ((uint32_t)v->gpr[GPR_RCX] != 0 || exit_guest_cpl() != 0 || !xcr0_valid(value, vmx.xcr0_allowed))
         return exit_inject_gp(v);
     if (xcr0_set_guest(v, value) < 0)
         return vcpu_stop(v, VM_STOP_ERROR, "no memory for the guest's XSAVE area");

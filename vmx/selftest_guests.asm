@@ -271,9 +271,9 @@ GUEST guest_msr
     xor edx, edx
     rdmsr
     mov ebp, edx                        ; 0x00070106
-    mov ecx, 0x1B                       ; APIC base
+    mov ecx, 0x1A0                      ; IA32_MISC_ENABLE
     rdmsr
-    mov ebx, eax                        ; 0xFEE00100
+    mov ebx, eax                        ; 0x1801: fast strings, no BTS, no PEBS
     mov edi, ABS(guest_msr, .after_bad)
     mov ecx, 0x12345                    ; no such MSR: #GP
     rdmsr

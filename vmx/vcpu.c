@@ -188,6 +188,7 @@ static bool run_loop_slow_path(struct vcpu *v, enum exit_action a, uint64_t now,
 {
     if (a == EXIT_STOP)
         return false;
+    exit_owe_single_step();
     if (a == EXIT_RESUME && now < *slice_end)
         return vcpu_events_before_entry(v, slice_end);
     cpu_switch_to_host(v);

@@ -8,6 +8,7 @@
 #include "kstring.h"
 #include "vm.h"
 #include "vm_args.h"
+#include "vm_detail_stats.h"
 #include "vm_handles.h"
 #include "vmx.h"
 #include "vmx_stats.h"
@@ -101,6 +102,7 @@ void vm_record_status(const struct vm_handle *h, struct vm_status *out)
     out->load_mode = h->load_mode;
     out->timeout_ms = (uint32_t)h->timeout_ms;
     vm_args_copy_name(out->stop_reason, sizeof(out->stop_reason), info.stop_text);
+    vm_detail_post(h->vm, out);
     out->regions = (uint32_t)h->regions.n;
     for (int i = 0; i < h->regions.n && i < VM_INFO_REGIONS; i++)
         out->region[i] = h->regions.r[i];
@@ -134,7 +136,9 @@ static void fill_rows(const struct vmx_stats *s, struct vm_stats *out)
     vm_args_sort_rows(out->row, out->nrows);
 }
 
-/* What the breakdown visitor fills: the record and the newest exit's TSC. */
+/* What the breakdown visitor fills: the record and the TSC at which the
+   newest exit's handling ended (the VM ran until then, the last exit
+   included: a stop that dumps the guest's state takes its time). */
 struct breakdown {
     struct vm_stats *out;
     uint64_t last_tsc;
@@ -145,7 +149,7 @@ static void add_breakdown(const struct vmx_trace_entry *e, void *ctx)
 {
     struct breakdown *b = ctx;
     struct vm_stats *out = b->out;
-    b->last_tsc = MAX(b->last_tsc, e->tsc);
+    b->last_tsc = MAX(b->last_tsc, e->tsc + e->cycles);
     switch (EXIT_REASON_BASIC(e->reason)) {
     case EXIT_REASON_IO_INSTRUCTION:          /* qualification 31:16 = port */
         vm_args_top_add(out->io_ports, VM_STAT_TOP, (e->qualification >> 16) & 0xFFFF, 1);
@@ -166,7 +170,7 @@ static void add_breakdown(const struct vmx_trace_entry *e, void *ctx)
     }
 }
 
-/* Wall time from vm_start to the newest exit (TSC last), from the TSC. */
+/* Wall time from vm_start to the end of the newest exit (TSC last). */
 static uint64_t run_ns(const struct vm_handle *h, uint64_t last)
 {
     if (!h->start_tsc || last <= h->start_tsc || vmx.tsc_hz < 1000000)
@@ -193,7 +197,7 @@ void vm_record_stats(const struct vm_handle *h, struct vm_stats *out)
     vm_args_top_sort(out->cpuid_leaves, VM_STAT_TOP);
     vm_args_top_sort(out->msrs, VM_STAT_TOP);
     vm_args_top_sort(out->ept_gpas, VM_STAT_TOP);
-    out->breakdown_from_trace = 1;
+    vm_detail_stats(h->vm, out);   /* ports, leaves, MSRs, devices: the whole run */
     out->run_ns = run_ns(h, b.last_tsc);
 }
 

@@ -124,7 +124,8 @@ static int adjust_named(enum vmx_ctl_kind kind, uint64_t cap, uint32_t wanted, u
  *         NMIs (a host NMI goes to the host's handler, never into a guest);
  *         preemption timer when offered (per-VM time limit).
  *  proc:  HLT, MWAIT and MONITOR exit; all I/O and MSR accesses exit through
- *         all-ones bitmaps; secondary controls.
+ *         all-ones bitmaps; MOV to/from CR8 exits (the guest's TPR is its
+ *         own, never the host's APIC TPR); secondary controls.
  *  proc2: EPT + unrestricted guest (real-mode and paging-off guests), VPID;
  *         RDTSCP, INVPCID and XSAVES where offered so guests do not get #UD.
  *  exit:  64-bit host; save/load EFER and PAT so guest values never leak;
@@ -141,7 +142,7 @@ int vmx_controls_compute(const struct vmx_caps *c, struct vmx_controls *o, char 
     if (adjust_named(VMX_CTL_PIN, c->pin, PIN_BASED_EXT_INTR_EXITING | PIN_BASED_NMI_EXITING, PIN_BASED_PREEMPTION_TIMER, &o->pin, why, why_size) ||
         adjust_named(VMX_CTL_PROC, c->proc,
                      CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
-                         CPU_BASED_SECONDARY_CONTROLS,
+                         CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING | CPU_BASED_SECONDARY_CONTROLS,
                      CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING, &o->proc, why, why_size) ||
         adjust_named(VMX_CTL_PROC2, c->proc2,
                      SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST,

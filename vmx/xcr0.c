@@ -109,12 +109,21 @@ void xcr0_enter_guest(struct vcpu *v)
     osxsave_restore(cr4);
 }
 
+/* XSTATE_BV in the XSAVE header: the components the area holds in a
+   non-initial state (SDM Vol. 1 13.4.2), at byte 512 of the area. */
+#define XSAVE_XSTATE_BV_OFFSET 512
+
 int xcr0_set_guest(struct vcpu *v, uint64_t value)
 {
     if (value != vmx.host_xcr0 && !v->xsave_area && !(v->xsave_area = pmm_alloc_page()))
         return -ENOMEM;
     uint64_t enabled = extended(value & ~v->xcr0);
     v->xcr0 = value;
+    /* The saved area must never hold a component XCR0 lacks: XRSTOR of such
+       an area raises #GP (SDM Vol. 1 13.8.1), in the host. A component
+       enabled again starts from its initial state. */
+    if (v->xsave_area)
+        *(uint64_t *)((char *)phys_to_virt(v->xsave_area) + XSAVE_XSTATE_BV_OFFSET) &= value;
     uint64_t cr4 = osxsave_on();
     xsetbv0(value);
     if (enabled)

@@ -21,6 +21,14 @@
 #include "errno.h"
 #include "x86.h"
 
+/* A supervisor data access to a user page while SMAP is on and
+   RFLAGS.AC is clear (SDM Vol. 3A 4.6.1): it faults whatever the page
+   table says, so retrying it would loop. */
+static bool smap_violation(const struct trap_frame *f)
+{
+    return !trap_from_user(f) && (read_cr4() & CR4_SMAP) && !(f->rflags & RFLAGS_AC);
+}
+
 /* Whether the fault may be resolved at all: in p's user half, by ring 3 or
    by a kernel user-memory copy, and not while this thread holds p->lock
    (a copy under that lock must fail with -EFAULT instead of deadlocking). */
@@ -28,7 +36,7 @@ static bool resolvable(const struct trap_frame *f, struct process *p, uint64_t a
 {
     if (!p || thread_current()->in_exit || addr >= USER_SPACE_END)
         return false;
-    if (!trap_from_user(f) && !uaccess_is_user_access(f->rip))
+    if (!trap_from_user(f) && (!uaccess_is_user_access(f->rip) || smap_violation(f)))
         return false;
     return !mutex_held(&p->lock);
 }

@@ -338,13 +338,16 @@ static void kill_locked(struct process *p, int status)
 int process_stop_other_threads(struct process *p, struct thread *self)
 {
     spin_lock(&proc_lock);
-    for (struct thread *t = p->threads; t; t = t->proc_next) {
-        if (t != self) {
-            t->kill_pending = true;
-            sched_wake_if_interruptible(t);
+    for (;;) {
+        /* again on every round: a thread_create may have raced with us */
+        for (struct thread *t = p->threads; t; t = t->proc_next) {
+            if (t != self) {
+                t->kill_pending = true;
+                sched_wake_if_interruptible(t);
+            }
         }
-    }
-    while (p->nthreads > 1) {
+        if (p->nthreads <= 1)
+            break;
         if (!waitqueue_wait_killable(&p->thread_exit_wq, &proc_lock)) {
             spin_unlock(&proc_lock);
             return -EINTR;

@@ -192,7 +192,7 @@ def test_real_tree(tmp):
             and MARKER_LINE.search(p.read_text(errors="replace"))]
     expect(not left, f"no SOLUTION marker lines left (found in {left})")
     h = (out / "vmx/include/exit_cpuid.h").read_text()
-    c = (out / "vmx/exit_cpuid.c").read_text()
+    c = (out / "vmx/cpuid_policy.c").read_text()
     s = (out / "common/kernel/sched.c").read_text()
     todos = sum(t.count("// TODO(A2-cpuid): ") for t in (h, c))
     expect(todos == 2, f"one TODO(A2-cpuid) line per region (2, got {todos})")
@@ -200,7 +200,8 @@ def test_real_tree(tmp):
     expect("cpuid_regs(&a" not in h and "exit_cpuid_policy(v" not in h,
            "exit_cpuid.h: the solution (host CPUID, the policy) is gone")
     expect("exit_skip_instruction_at(x->rip)" in h, "exit_cpuid.h: completing the instruction stays")
-    expect("CPUID_1_ECX_HYPERVISOR" not in c, "exit_cpuid.c: setting the hypervisor bit is gone")
+    expect("r->c |= L1_ECX_HYPERVISOR" not in c and "r->c &= L1_ECX_KEEP" not in c,
+           "cpuid_policy.c: leaf 1 ECX (no VMX, the hypervisor bit) is gone")
     expect("struct thread *next = rq_pop();" in s and "TODO(A1-sched)" not in s,
            "sched.c: A1-sched's solution stays in the A2-cpuid skeleton")
 

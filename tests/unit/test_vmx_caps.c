@@ -89,7 +89,7 @@ static void test_bochs_controls(void **state)
     char why[128] = "";
     assert_int_equal(vmx_controls_compute(&c, &ctl, why, sizeof(why)), 0);
     assert_int_equal(ctl.pin, 0x5F);   /* default1 0x16 | external interrupts 0 | NMI 3 | preemption timer 6 */
-    assert_int_equal(ctl.proc, 0xB60065F2u);
+    assert_int_equal(ctl.proc, 0xB61865F2u);   /* bits 19, 20: CR8 load/store exiting */
     assert_int_equal(ctl.proc2, 0x1010AA);
     assert_int_equal(ctl.exit, 0x7F6FFF);    /* bit 2: save debug controls */
     assert_int_equal(ctl.entry, 0xD1FF);     /* bit 2: load debug controls */

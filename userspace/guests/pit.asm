@@ -7,17 +7,21 @@
 ; Steps:
 ;   1. PIC: ICW1-4 (vector base 8, slave on IR2, 8086 mode), only IRQ0
 ;      unmasked; PIT channel 0 in mode 2 at 100 Hz (divisor 11932).
-;   2. With IF = 1, wait 10 x 50.5 ms measured with PIT channel 2 (mode 0,
-;      GATE2 on, poll OUT2 in port 0x61 bit 5): ticks come at 10, 20, ...,
+;   2. With IF = 1, wait 505 ms measured with PIT channel 2 running freely
+;      (mode 2, count 65536; the guest latches and reads it and adds up
+;      the differences, so time the host takes between two reads is still
+;      counted, as long as it is under 54.9 ms): ticks come at 10, 20, ...,
 ;      500 ms, so exactly 50 land inside 505 ms.
 ;   3. 20 times `sti; hlt; cli`: each HLT must end with an IRQ0 (the tick
 ;      counter moved).
-;   4. With IF = 0 wait 50.5 ms (four or five timer edges: the PIC holds
-;      one request), check that no tick was taken, then `sti; nop; cli`:
-;      exactly one tick arrives.
-;   5. Reset through the 8042 (command 0xFE): the VM stops with "reset".
+;   4. With IF = 0 wait 50.5 ms (channel 2 in mode 0, GATE2 on, poll OUT2 in
+;      port 0x61 bit 5: four or five timer edges, the PIC holds one request),
+;      check that no tick was taken, then `sti; nop; cli`: exactly one tick
+;      arrives.
+;   5. POST code 0x5A to port 0x80, then a reset through the 8042 (command
+;      0xFE): the VM stops with "reset".
 ; Output:
-;   [vmN] pit: 50 IRQ0 ticks in 10 x 50.5 ms of channel 2
+;   [vmN] pit: 50 IRQ0 ticks in 505 ms of channel 2
 ;   [vmN] hlt: 20 of 20 wakeups by IRQ0
 ;   [vmN] cli: 0 ticks while IF=0, 1 after sti
 ;   vmN stopped: reset
@@ -31,10 +35,11 @@ PIT_CH2 equ 0x42
 PIT_CONTROL equ 0x43
 SYSCTL_B equ 0x61               ; bit 0 GATE2, bit 1 speaker, bit 5 OUT2
 KBC_CMD equ 0x64
+POST_PORT equ 0x80
 IRQ0_VECTOR equ 8               ; the PC BIOS's master base
 DIVISOR_100HZ equ 11932         ; 1193182 Hz / 100
 DELAY_COUNT equ 60256           ; 50.50 ms of the 1.193182 MHz PIT clock
-DELAY_ROUNDS equ 10
+DELAY_CLOCKS equ 602557         ; 505 ms of it
 HLT_ROUNDS equ 20
 LINE equ 0x2000
 
@@ -67,12 +72,20 @@ start:
     out PIT_CH0, al             ; channel 0 counts from here
     mov dword [ticks], 0
 
-    ; 2. count ticks over 505 ms
+    ; 2. count ticks over 505 ms of channel 2's clock
+    call ch2_free_run
     sti
-    mov cx, DELAY_ROUNDS
+    xor ebp, ebp                ; PIT clocks elapsed
+    call ch2_read
+    mov bx, ax                  ; BX = the count at the last look
 .delay:
-    call ch2_wait
-    loop .delay
+    call ch2_read
+    sub bx, ax                  ; clocks since the last look (mod 2^16: it counts down)
+    movzx edx, bx
+    add ebp, edx
+    mov bx, ax
+    cmp ebp, DELAY_CLOCKS
+    jb .delay
     cli
     mov di, LINE
     call lb_init
@@ -125,10 +138,38 @@ start:
     call lb_puts
     call lb_flush
 
-    ; 5. reset the machine like a PC BIOS does
+    ; 5. a POST code (`vm info` shows the last), then reset the machine like
+    ;    a PC BIOS does
+    mov al, 0x5A
+    out POST_PORT, al
     mov al, 0xFE                ; 8042: pulse the reset line
     out KBC_CMD, al
     hlt                         ; not reached
+
+; ch2_free_run: channel 2 in mode 2 with the full count (65536 clocks,
+; 54.9 ms), GATE2 on: a clock to read, not to wait for. Clobbers AL.
+ch2_free_run:
+    in al, SYSCTL_B
+    and al, 0xFC                ; speaker off
+    or al, 0x01                 ; GATE2 on
+    out SYSCTL_B, al
+    mov al, 0xB4                ; channel 2, LSB then MSB, mode 2, binary
+    out PIT_CONTROL, al
+    xor al, al
+    out PIT_CH2, al
+    out PIT_CH2, al             ; count 0 = 65536
+    ret
+
+; ch2_read: AX = channel 2's count, latched (counter latch command) so the
+; two bytes belong together. Clobbers AL.
+ch2_read:
+    mov al, 0x80                ; counter latch, channel 2
+    out PIT_CONTROL, al
+    in al, PIT_CH2
+    mov ah, al
+    in al, PIT_CH2
+    xchg al, ah                 ; AL = LSB, AH = MSB
+    ret
 
 ; ch2_wait: wait DELAY_COUNT PIT clocks with channel 2 in mode 0, polling
 ; OUT2. Clobbers AL.
@@ -163,7 +204,7 @@ irq0:
 ticks: dd 0
 wakeups: dd 0
 msg_pit1: db "pit: ", 0
-msg_pit2: db " IRQ0 ticks in 10 x 50.5 ms of channel 2", 10, 0
+msg_pit2: db " IRQ0 ticks in 505 ms of channel 2", 10, 0
 msg_hlt1: db "hlt: ", 0
 msg_hlt2: db " of 20 wakeups by IRQ0", 10, 0
 msg_cli1: db "cli: ", 0

@@ -150,6 +150,39 @@ static void check_reset_values(void)
     report("reset values", before);
 }
 
+static int rdmsr_fault(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile(TRAP_TRY "rdmsr" TRAP_END : "=a"(lo), "=d"(hi) : "c"(msr) : "r11", "memory");
+    return trap_result();
+}
+
+/* What CPUID shows is what the guest has (docs/vmx.md "CPUID policy"), and
+   the MSRs of what it hides do not exist. */
+static void check_cpuid_policy(void)
+{
+    int before = failed;
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    expect("CPUID.1:ECX VMX, MONITOR, x2APIC, TSC-deadline", c & ((1u << 5) | (1u << 3) | (1u << 21) | (1u << 24)), 0);
+    expect("CPUID.1:ECX hypervisor", c >> 31, 1);
+    expect("CPUID.1:EDX APIC, MTRR, MCE, MCA", d & ((1u << 9) | (1u << 12) | (1u << 7) | (1u << 14)), 0);
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xA), "c"(0));
+    expect("CPUID.0AH (PMU)", a | b | c | d, 0);
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
+    expect("CPUID.40000000H:EAX", a, 0x40000010);
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000010), "c"(0));
+    if (a == 0) {
+        guest_printf("sysregs: CPUID.40000010H gives no TSC frequency\n");
+        failed++;
+    }
+    expect("RDMSR IA32_APIC_BASE (no APIC)", (uint64_t)rdmsr_fault(0x1B), 13);
+    expect("RDMSR IA32_MTRRCAP (no MTRR)", (uint64_t)rdmsr_fault(0xFE), 13);
+    expect("RDMSR IA32_PERF_GLOBAL_CTRL (no PMU)", (uint64_t)rdmsr_fault(0x38F), 13);
+    if (failed == before)
+        guest_printf("sysregs: CPUID shows what is virtualized (TSC %u kHz), hidden MSRs #GP\n", a);
+}
+
 int guest_main(uint64_t vcpu_index)
 {
     (void)vcpu_index;
@@ -158,5 +191,6 @@ int guest_main(uint64_t vcpu_index)
     check_syscall();
     check_swapgs();
     check_tsc_aux();
+    check_cpuid_policy();
     return failed;
 }

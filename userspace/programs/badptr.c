@@ -73,6 +73,13 @@ static void check_paths(char *edge)
         { "unlink(kernel)", SYS_UNLINK, KERNEL_PTR, 0, 0, -EFAULT, 0 },
         { "mkdir(NULL)", SYS_MKDIR, 0, 0, 0, -EFAULT, 0 },
         { "mkdir(kernel)", SYS_MKDIR, KERNEL_PTR, 0, 0, -EFAULT, 0 },
+        { "chdir(NULL)", SYS_CHDIR, 0, 0, 0, -EFAULT, 0 },
+        { "chdir(kernel)", SYS_CHDIR, KERNEL_PTR, 0, 0, -EFAULT, 0 },
+        { "chdir(unterminated at end of heap)", SYS_CHDIR, (long)unterminated, 0, 0, -EFAULT, 0 },
+        { "chdir(399-byte path)", SYS_CHDIR, (long)long_path, 0, 0, -ENAMETOOLONG, 0 },
+        { "getcwd(kernel, 64)", SYS_GETCWD, KERNEL_PTR, 64, 0, -EFAULT, 0 },
+        { "getcwd(buf, 2^62)", SYS_GETCWD, (long)buf, HUGE_LEN, 0, -EFAULT, 0 },
+        { "getcwd(heap end - 1, 16)", SYS_GETCWD, (long)(edge - 1), 16, 0, -EFAULT, 0 },
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         run(&table[i]);
@@ -100,6 +107,12 @@ static void check_io(int fd, int dirfd, char *edge)
         { "lseek(file, 0, 99)", SYS_LSEEK, fd, 0, 99, -EINVAL, 0 },
         { "ioctl(0, 999, 0)", SYS_IOCTL, 0, 999, 0, -EINVAL, 0 },
         { "ioctl(file, TTY_SET_RAW, 1)", SYS_IOCTL, fd, TTY_SET_RAW, 1, -ENOTTY, 0 },
+        { "pipe(kernel)", SYS_PIPE, KERNEL_PTR, 0, 0, -EFAULT, 0 },
+        { "pipe(non-canonical)", SYS_PIPE, NONCANON_PTR, 0, 0, -EFAULT, 0 },
+        { "pipe(heap end - 4)", SYS_PIPE, (long)(edge - 4), 0, 0, -EFAULT, 0 },
+        { "dup(999)", SYS_DUP, 999, 0, 0, -EBADF, 0 },
+        { "dup2(file, 999)", SYS_DUP2, fd, 999, 0, -EBADF, 0 },
+        { "dup2(-1, 5)", SYS_DUP2, -1, 5, 0, -EBADF, 0 },
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         run(&table[i]);
@@ -114,6 +127,10 @@ static void check_process_calls(void)
         { "spawn(kernel, argv)", SYS_SPAWN, KERNEL_PTR, (long)true_argv, 0, -EFAULT, 0 },
         { "spawn(\"/bin/true\", kernel)", SYS_SPAWN, (long)"/bin/true", KERNEL_PTR, 0, -EFAULT, 0 },
         { "spawn(\"/bin/true\", {.., kernel})", SYS_SPAWN, (long)"/bin/true", (long)bad_argv, 0, -EFAULT, 0 },
+        { "exec(NULL, argv)", SYS_EXEC, 0, (long)true_argv, 0, -EFAULT, 0 },
+        { "exec(kernel, argv)", SYS_EXEC, KERNEL_PTR, (long)true_argv, 0, -EFAULT, 0 },
+        { "exec(\"/bin/true\", kernel)", SYS_EXEC, (long)"/bin/true", KERNEL_PTR, 0, -EFAULT, 0 },
+        { "exec(\"/bin/true\", {.., kernel})", SYS_EXEC, (long)"/bin/true", (long)bad_argv, 0, -EFAULT, 0 },
         { "clock(NULL)", SYS_CLOCK, 0, 0, 0, -EFAULT, 0 },
         { "clock(kernel)", SYS_CLOCK, KERNEL_PTR, 0, 0, -EFAULT, 0 },
         { "ps(NULL, 4)", SYS_PS, 0, 4, 0, -EFAULT, 0 },

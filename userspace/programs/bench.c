@@ -4,7 +4,9 @@
  *   - sched_yield with no other runnable thread (syscall + scheduler pass),
  *   - a thread switch: two threads of this process yielding to each other
  *     (one sample = a yield there and back, halved),
- *   - spawn + waitpid of /bin/true.
+ *   - spawn + waitpid of /bin/true,
+ *   - fork + waitpid (the child exits at once), fork + exec /bin/true + waitpid,
+ *   - a copy-on-write fault: the first write to a page shared with a child.
  * The absolute numbers depend on the machine (QEMU TCG is slow); compare
  * them with each other and with the kernel's own yield loop, measured the
  * same way by the boot option selftest=schedbench
@@ -21,6 +23,7 @@
 #define SYSCALL_RUNS 2000
 #define SWITCH_RUNS 1000
 #define SPAWN_RUNS 50
+#define COW_PAGES 64
 
 static uint64_t samples[SYSCALL_RUNS];
 static volatile int partner_stop;
@@ -125,12 +128,63 @@ static void bench_spawn(void)
            "spawn+wait /bin/true", (unsigned long long)mean_us, SPAWN_RUNS);
 }
 
+/* fork + waitpid, the child exiting at once (exec_true: after exec of /bin/true). */
+static void bench_fork(int exec_true)
+{
+    char *argv[] = { "true", NULL };
+    for (int i = 0; i < SPAWN_RUNS; i++) {
+        fflush(stdout);
+        uint64_t t0 = rdtsc();
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (exec_true)
+                exec("/bin/true", argv);
+            _exit(0);
+        }
+        int status;
+        if (pid < 0 || waitpid(pid, &status) != pid) {
+            printf("bench: fork failed\n");
+            return;
+        }
+        samples[i] = rdtsc() - t0;
+    }
+    report(exec_true ? "fork+exec+wait /bin/true" : "fork+wait (child exits at once)", SPAWN_RUNS);
+}
+
+/* The first write to each of COW_PAGES pages shared with a sleeping child:
+   the fault, a page copy and the return. */
+static void bench_cow_fault(void)
+{
+    char *pages = malloc((COW_PAGES + 1) * 4096);
+    char *p = (char *)(((uintptr_t)pages + 4095) & ~(uintptr_t)4095);
+    memset(p, 1, COW_PAGES * 4096);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sleep_ms(100000);
+        _exit(0);
+    }
+    for (int i = 0; i < COW_PAGES; i++) {
+        uint64_t t0 = rdtsc();
+        ((volatile char *)p)[i * 4096] = 2;
+        samples[i] = rdtsc() - t0;
+    }
+    kill(pid);
+    int status;
+    waitpid(pid, &status);
+    free(pages);
+    report("copy-on-write fault (page copy)", COW_PAGES);
+}
+
 int main(void)
 {
     bench_null_syscall();
     bench_lone_yield();
     bench_thread_switch();
     bench_spawn();
+    bench_fork(0);
+    bench_fork(1);
+    bench_cow_fault();
     printf("bench: done (kernel figures: boot with selftest=schedbench)\n");
     return 0;
 }

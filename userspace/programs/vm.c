@@ -656,6 +656,8 @@ static int cmd_info(int id)
            vm_format_size(info.mem_bytes, mem, sizeof(mem)), (unsigned long)info.exits);
     if (info.state == VM_IS_STOPPED || info.state == VM_IS_DESTROYED)
         printf("stop reason: %s\n", info.stop_reason);
+    if (info.post_writes)
+        printf("POST code: 0x%02x (%u written)\n", (unsigned)info.post_code, (unsigned)info.post_writes);
     for (uint32_t i = 0; i < info.regions && i < VM_INFO_REGIONS; i++)
         printf("map 0x%lx-0x%lx %s\n", (unsigned long)info.region[i].gpa,
                (unsigned long)(info.region[i].gpa + info.region[i].size),

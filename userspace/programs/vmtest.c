@@ -17,6 +17,8 @@
  *                   what the alias shows, nothing half-created on a refusal
  *   vmtest spinner N  N VMs spinning with interrupts off, then sleep
  *   vmtest child    (used by `owner`) create a VM and sleep
+ *   vmtest tables   print the GDTR and IDTR limits user mode sees (after a
+ *                   VM ran they must be the kernel's, not 0xFFFF)
  *
  * Prints one line per check ("vmtest: NAME: ok" or "... FAILED (...)") and
  * "vmtest: N passed, M failed"; exit status 0 when nothing failed.
@@ -442,8 +444,25 @@ static int test_boot(void)
     return finish();
 }
 
+/* The host's descriptor tables as user mode sees them (SGDT/SIDT work at
+   CPL 3 without UMIP): every VM exit sets both limits to 0xFFFF (SDM Vol. 3C
+   27.5.2), and the hypervisor must put the real ones back before user code
+   runs, else LSL/LAR/VERR accept selectors made of kernel data. */
+static int show_tables(void)
+{
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } gdtr, idtr;
+    __asm__ volatile("sgdt %0\n\tsidt %1" : "=m"(gdtr), "=m"(idtr));
+    printf("gdtr limit 0x%x, idtr limit 0x%x\n", gdtr.limit, idtr.limit);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "tables") == 0)
+        return show_tables();
     if (argc >= 2 && strcmp(argv[1], "args") == 0)
         return test_args();
     if (argc >= 2 && strcmp(argv[1], "owner") == 0)
@@ -460,6 +479,6 @@ int main(int argc, char **argv)
         return test_ids();
     if (argc >= 2 && strcmp(argv[1], "boot") == 0)
         return test_boot();
-    fprintf(stderr, "usage: vmtest args | owner | memory | ids | boot | leak N | spinner N\n");
+    fprintf(stderr, "usage: vmtest args | owner | memory | ids | boot | tables | leak N | spinner N\n");
     return 2;
 }

@@ -8,6 +8,9 @@
  * guest's values are saved and the host's put back, and after the window
  * the reverse. So no value of one guest reaches the host or another guest,
  * no host value reaches a guest, and the hot path pays nothing.
+ * The host's GDTR and IDTR limits come back too: every VM exit sets both to
+ * 0xFFFF (SDM 27.5.2), which would let user programs probe "descriptors"
+ * made of kernel data beyond the real GDT (LSL, LAR, VERR).
  * DR7 and IA32_DEBUGCTL are switched by the CPU itself ("save/load debug
  * controls", SDM 24.7.1, 24.8.1); CSTAR is kept per vCPU but never loaded
  * (Intel CPUs never use it: SYSCALL outside 64-bit mode is #UD).
@@ -23,12 +26,19 @@ struct vcpu;
 enum cpu_switch_msr { CPU_MSR_STAR, CPU_MSR_LSTAR, CPU_MSR_FMASK, CPU_MSR_KERNEL_GS_BASE, CPU_MSR_TSC_AUX,
                       CPU_MSR_CSTAR, CPU_MSR_COUNT };
 
+/* A descriptor-table register as SGDT/SIDT store it. */
+struct cpu_desc_table {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
 /* A guest's (or the host's) copy of the switched registers. */
 struct cpu_switch_regs {
     uint64_t dr[4];
     uint64_t dr6;
     uint64_t dr7;                  /* host only: the CPU switches the guest's */
     uint64_t msr[CPU_MSR_COUNT];
+    struct cpu_desc_table gdtr, idtr;   /* host only: the VMCS holds the guest's */
 };
 
 /* Whether this CPU has TSC_AUX (RDTSCP or RDPID); read once at boot. */

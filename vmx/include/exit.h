@@ -53,6 +53,16 @@ static inline __attribute__((always_inline)) void exit_skip_instruction_at(uint6
 
 static inline void exit_skip_instruction(struct vcpu *v) { exit_skip_instruction_at(v->exit->rip); }
 
+/* Before re-entering after an event exit (interrupt, timer, ...) taken in
+   an STI or MOV-SS shadow with RFLAGS.TF = 1: the single-step trap is
+   still owed, and an entry without BS in the pending debug exceptions
+   would fail (SDM 26.3.1.5), so a guest could make its own entry fail. */
+void exit_owe_single_step(void);
+
+/* The guest's current privilege level: SS.DPL (SDM Vol. 3A 5.5; 3 in
+   virtual-8086 mode, 0 in real mode). */
+static inline unsigned exit_guest_cpl(void) { return AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)); }
+
 /* Inject a hardware exception at the next entry (RIP not advanced: faults
    report the faulting instruction). */
 void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code, uint32_t error_code);

@@ -2,29 +2,19 @@
  * The CPUID exit handler (unconditional exit, SDM 25.1.2), inline because it
  * is the hottest exit: the vCPU loop calls it directly for CPUID (a fast
  * path around the dispatch table; statistics and trace are the same).
- * The guest gets the host's values, except: no VMX (CPUID.1:ECX[5] = 0), a
- * hypervisor present (ECX[31] = 1), XSAVE state limited to what XSETBV
- * accepts (exit_cpuid_adjust, xcr0.h); leaf 0x40000000 names this
- * hypervisor (hypercall.h), other 0x4000xxxx leaves read as 0. The leaf
- * is recorded as the trace entry's qualification (vmstat -d counts them).
+ * What the guest sees is the policy of cpuid_policy.h; leaves whose answer
+ * is the host's unchanged are answered here with one CPUID, all others by
+ * exit_cpuid_policy(). The leaf is recorded as the trace entry's
+ * qualification (vmstat -d counts them).
  * vCPU thread, interrupts off.
  */
 #pragma once
 
 #include "exit.h"
-#include "hypercall.h"
 #include "x86.h"
 
-#define CPUID_1_ECX_XSAVE (1u << 26)
-#define CPUID_1_ECX_OSXSAVE (1u << 27)
-#define CPUID_1_ECX_AVX (1u << 28)
-#define CPUID_XSAVE_LEAF 0xDu   /* sub-leaf 0: EDX:EAX = XCR0 bits supported */
-
-/* Change the host's answer to leaf 1 or 0xD in v->gpr for the guest
-   (exit_cpuid.c): leaf 1 ECX without VMX, with the hypervisor bit, XSAVE
-   and AVX only if a guest may enable them, OSXSAVE = the guest's
-   CR4.OSXSAVE; leaf 0xD.0 EDX:EAX = the XCR0 bits a guest may set (xcr0.h). */
-void exit_cpuid_adjust(struct vcpu *v, uint32_t leaf, uint32_t sub);
+/* Fill cpuid_exact_leaves from the policy (vmx_detect, once). */
+void exit_cpuid_init(void);
 
 /* Leaves 0..63 whose answer is the host's, unchanged, for every sub-leaf
    (bit n = leaf n); the others go through exit_cpuid_policy(). */
@@ -47,6 +37,7 @@ static inline void cpuid_regs(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d
 static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(struct vcpu *v,
                                                                               struct vmx_trace_entry *x)
 {
+    vcpu_count_cpuid_leaf(v, (uint32_t)v->gpr[GPR_RAX]);   /* per leaf over the run (vmstat -d) */
     // SOLUTION(A2-cpuid) BEGIN: RAX..RDX = host CPUID for plain leaves, exit_cpuid_policy() for the others
     // SOLUTION(A2-cpuid) STUB: (void)v;
     uint64_t a = v->gpr[GPR_RAX], b, c = v->gpr[GPR_RCX], d;

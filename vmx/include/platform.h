@@ -23,6 +23,7 @@
 #include "dev_post.h"
 #include "dev_uart.h"
 #include "io_bus.h"
+#include "key_counts.h"
 #include "spinlock.h"
 #include "waitqueue.h"
 
@@ -45,6 +46,7 @@ struct vm_platform {
     bool reset_requested;        /* the guest asked for a reset (8042 or port 0x92) */
     uint64_t tsc_base;           /* TSC when the VM was created: the PIT clock's origin */
     struct waitqueue wake_wq;    /* vCPUs halted until an interrupt (or a kill) */
+    struct key_counts ports;     /* I/O exits per port over the run (vmstat -d; exit_io.c) */
 };
 
 /* Wire up the devices of a new VM. */

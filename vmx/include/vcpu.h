@@ -8,6 +8,7 @@
 #pragma once
 
 #include "cpu_switch.h"
+#include "key_counts.h"
 #include "types.h"
 #include "vmx_entry.h"
 #include "vm.h"
@@ -21,6 +22,7 @@ enum gpr { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
 #define VCPU_LINE_MAX 120           /* a guest line is cut after VCPU_LINE_MAX - 1 characters */
 #define VCPU_TAG_MAX 16             /* "[vm2147483647] " */
 #define VCPU_CONSOLE_WAITING 4096   /* >= the bytes one exit can print (HC_WRITE_MAX, REP_MAX_PER_EXIT) */
+#define VCPU_CPUID_DIRECT 32        /* leaves counted in a plain array: the hot CPUID path pays 3 instructions */
 
 struct vcpu {
     /* ---- shared with entry.asm: do not reorder ---- */
@@ -48,11 +50,15 @@ struct vcpu {
     struct cpu_switch_regs cpu;       /* the guest's DR0-3/DR6 and MSRs (cpu_switch.h) */
     struct cpu_switch_regs host_cpu;  /* the host's, while the guest's are loaded */
     bool cpu_loaded;                  /* the guest's are in the CPU now */
+    uint8_t tpr;                      /* the guest's CR8 (exit_cr.c); 0 at reset */
     uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
     uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
     bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
     uint64_t event_deadline;      /* TSC at which the run loop looks at events next; 0 = now */
     uint64_t halt_cycles;         /* TSC cycles spent halted (count against the time limit) */
+    uint64_t cpuid_low[VCPU_CPUID_DIRECT];   /* CPUID exits per leaf below VCPU_CPUID_DIRECT ... */
+    struct key_counts cpuid_leaves;          /* ... and per other leaf, over the run (vmstat -d) */
+    struct key_counts msr_indices;    /* RDMSR/WRMSR exits per MSR index */
     struct vmx_stats stats;
     struct vmx_trace trace;
     /* guest console (vcpu_console.c) */
@@ -101,3 +107,12 @@ bool vcpu_time_is_up(const struct vcpu *v);
 /* VMX-preemption timer value for the next stretch of guest time: one host
    timer tick (the guest's time slice), or less if the time budget ends sooner. */
 uint32_t vcpu_preemption_timer_value(const struct vcpu *v);
+
+/* Count a CPUID exit of leaf (vm_detail_stats.c adds both tables up). */
+static inline void vcpu_count_cpuid_leaf(struct vcpu *v, uint32_t leaf)
+{
+    if (__builtin_expect(leaf < VCPU_CPUID_DIRECT, 1))
+        v->cpuid_low[leaf]++;
+    else
+        key_counts_add(&v->cpuid_leaves, leaf);
+}

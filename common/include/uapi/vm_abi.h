@@ -207,6 +207,8 @@ struct vm_status {
     uint32_t naliases;        /* vm_alias views (listed in alias[]) */
     uint32_t reserved2;
     struct vm_alias_info alias[VM_MAX_ALIASES];
+    uint32_t post_code;       /* last byte the guest wrote to POST port 0x80 */
+    uint32_t post_writes;     /* 0: the guest never wrote one */
 };
 
 /* ---- statistics ---- */
@@ -227,6 +229,16 @@ struct vm_stat_top {
     uint64_t count;
 };
 
+#define VM_STAT_DEVICES 24
+#define VM_DEVICE_NAME_LEN 16
+
+struct vm_device_stat {
+    char name[VM_DEVICE_NAME_LEN];   /* "pic", "pit", "com1", ... */
+    uint16_t first_port, last_port;
+    uint32_t reserved;
+    uint64_t reads, writes;          /* IN / OUT accesses (string elements count one each) */
+};
+
 struct vm_stats {
     int32_t vm;               /* id, or VM_ALL */
     uint32_t nrows;           /* rows with count > 0, sorted by count, descending */
@@ -245,4 +257,13 @@ struct vm_stats {
     struct vm_stat_top cpuid_leaves[VM_STAT_TOP];
     struct vm_stat_top msrs[VM_STAT_TOP];
     struct vm_stat_top ept_gpas[VM_STAT_TOP];
+    /* The VM's port-I/O devices over the whole run (vm_stats of one VM):
+       one row per port range on its bus, in bus order. With these, the
+       I/O port, CPUID and MSR breakdowns above count the whole run too
+       (breakdown_from_trace = 0; EPT GPAs still come from the trace). */
+    uint32_t ndevices;
+    uint32_t post_code;              /* last byte written to port 0x80 */
+    uint64_t io_unclaimed;           /* accesses to ports no device claims */
+    uint64_t io_other_ports;         /* accesses to ports beyond the counted ones */
+    struct vm_device_stat devices[VM_STAT_DEVICES];
 };

@@ -282,6 +282,30 @@ static void print_top(const char *what, const struct vm_stat_top *top, int hex_w
     printf("%s\n", any ? "" : "-");
 }
 
+/* The devices a guest used: "  com1       0x3f8-0x3ff  in 16  out 16". */
+static void print_devices(const struct vm_stats *st)
+{
+    int any = 0;
+    for (uint32_t i = 0; i < st->ndevices && i < VM_STAT_DEVICES; i++) {
+        const struct vm_device_stat *d = &st->devices[i];
+        if (!d->reads && !d->writes)
+            continue;
+        if (!any++)
+            printf("devices (accesses over the whole run; a string instruction's elements each count):\n");
+        char ports[16];
+        if (d->first_port == d->last_port)
+            snprintf(ports, sizeof(ports), "0x%x", d->first_port);
+        else
+            snprintf(ports, sizeof(ports), "0x%x-0x%x", d->first_port, d->last_port);
+        printf("  %-10s %-13s in %lu  out %lu\n", d->name, ports, (unsigned long)d->reads,
+               (unsigned long)d->writes);
+    }
+    if (any && st->io_unclaimed)
+        printf("  %-10s %-13s %lu\n", "(none)", "other ports", (unsigned long)st->io_unclaimed);
+    if (st->post_code)
+        printf("  last POST code 0x%02x\n", st->post_code);
+}
+
 void vm_print_stats(const struct vm_stats *st, int detail)
 {
     uint64_t max_count = st->nrows ? st->row[0].count : 0;
@@ -291,7 +315,9 @@ void vm_print_stats(const struct vm_stats *st, int detail)
     print_totals(st);
     if (!detail)
         return;
-    printf("breakdown%s:\n", st->breakdown_from_trace ? " (of the last exits only)" : "");
+    print_devices(st);
+    printf("breakdown%s:\n", st->breakdown_from_trace ? " (of the last exits only)"
+                                                       : " (whole run; EPT GPAs of the last exits)");
     print_top("I/O ports:", st->io_ports, 1);
     print_top("CPUID leaves:", st->cpuid_leaves, 1);
     print_top("MSRs:", st->msrs, 1);

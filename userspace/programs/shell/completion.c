@@ -1,7 +1,8 @@
 /*
  * Tab completion for the line editor. The word before the cursor is
  * completed as a command (builtins and the programs in /bin) when it is the
- * first word and has no '/', otherwise as a path. One match: complete it
+ * first word of the line or of a pipeline stage (after '|') and has no '/',
+ * otherwise as a path (relative ones in the working directory). One match: complete it
  * (plus ' ' or '/'); several: extend to their common prefix, or list them
  * when that adds nothing.
  */
@@ -80,6 +81,15 @@ static void list_matches(struct line *l, const struct matches *m)
     line_reprint(l);
 }
 
+/* Whether the word starting at start is in command position: only blanks
+   between it and the start of the line or a '|'. */
+static int in_command_position(const char *buf, size_t start)
+{
+    while (start > 0 && buf[start - 1] == ' ')
+        start--;
+    return start == 0 || buf[start - 1] == '|';
+}
+
 void complete_word(struct line *l)
 {
     size_t start = l->cursor;
@@ -89,7 +99,7 @@ void complete_word(struct line *l)
     size_t wlen = l->cursor - start;
     memcpy(word, l->buf + start, wlen);
     word[wlen] = '\0';
-    int first_word = strspn(l->buf, " ") >= start;
+    int first_word = in_command_position(l->buf, start);
 
     static struct matches m;   /* 4 KiB: keep it off the stack */
     m.count = 0;
@@ -99,8 +109,10 @@ void complete_word(struct line *l)
     if (first_word && !slash) {
         match_commands(&m, prefix, plen);
     } else {
-        char dir[SHELL_LINE_MAX] = "/";
-        if (slash && slash != word)
+        char dir[SHELL_LINE_MAX] = ".";
+        if (slash == word)
+            strlcpy(dir, "/", sizeof(dir));
+        else if (slash)
             snprintf(dir, sizeof(dir), "%.*s", (int)(slash - word), word);
         match_dir(&m, dir, prefix, plen);
     }
