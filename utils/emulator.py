@@ -360,6 +360,7 @@ class Com2Relay:
         self.port = self.listen.getsockname()[1]
         self.emu = None
         self.stopped = False
+        self.error = None
 
     def connect(self, emu_port, proc, limit=15):
         """Connect to the emulator's COM2 server and start relaying."""
@@ -383,7 +384,7 @@ class Com2Relay:
                 if self.emu in ready:
                     data = self.emu.recv(65536)
                     if not data:
-                        break
+                        break              # the emulator ended
                     if client:
                         client.sendall(data)
                 if client and client in ready:
@@ -393,8 +394,8 @@ class Com2Relay:
                     else:
                         client.close()
                         client = None
-        except OSError:
-            pass
+        except OSError as e:
+            self.error = str(e)
         finally:
             for sk in (client, self.emu, self.listen):
                 if sk:
@@ -448,6 +449,8 @@ class GdbRun:
             self.output = self._out.read().decode(errors="replace")
             if self.exit_code < 0:
                 self.output += f"\n(gdb did not end by itself; killed, status {self.exit_code})\n"
+            if self.relay.error:
+                self.output += f"\n(COM2 relay: {self.relay.error})\n"
             self._out.close()
             self.proc = None
         self.relay.close()

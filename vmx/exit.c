@@ -6,7 +6,9 @@
  */
 #include "entry_failure.h"
 #include "exit.h"
+#include "exit_break.h"
 #include "exit_io.h"
+#include "gdb.h"
 #include "kprintf.h"
 #include "vcpu_events.h"
 #include "vm_internal.h"
@@ -67,12 +69,14 @@ enum exit_action exit_dispatch(struct vcpu *v)
     enum exit_action a;
     v->exit->qualification = 0;   /* handlers that read it store it (CPUID: the leaf) */
     if (__builtin_expect(reason & EXIT_REASON_FAILED_ENTRY, 0)) {
-        a = exit_entry_failed(v);
+        a = (EXIT_BREAK_POINT(v), exit_entry_failed(v));
     } else {
         if (reason < 64 && ((1ull << reason) & VECTORING_EXITS))
             vcpu_reinject_vectoring(v);   /* an interrupted delivery is not lost (SDM 27.2.4) */
         exit_handler h = reason < EXIT_REASON_MAX ? exit_handlers[reason] : NULL;
-        a = h ? h(v) : exit_unexpected(v);
+        /* one line on purpose: stopped at a VM-exit breakpoint (exit_break.h),
+           gdb's `step` goes straight into the handler */
+        a = (EXIT_BREAK_POINT(v), h ? h(v) : exit_unexpected(v));
     }
     if (__builtin_expect(v->console_blocked, 0) && a == EXIT_RESUME)
         a = EXIT_YIELD;   /* guest output waits for the console: the slow path sleeps for it */

@@ -40,7 +40,7 @@ static void common_state(struct vmx_guest_state *g, uint64_t rip, uint64_t rsp)
     g->rip = rip;
     g->rsp = rsp;
     g->rflags = RFLAGS_FIXED1;
-    g->dr7 = 0x400;                     /* DR7 reset value */
+    g->dr7 = DR7_RESET;
     g->pat = 0x0007040600070406ull;     /* PAT power-on value (SDM Vol. 3A 11.12.4) */
     g->link_pointer = ~0ull;            /* no shadow VMCS */
     g->seg[SEG_LDTR] = seg(0, 0, 0, AR_UNUSABLE);

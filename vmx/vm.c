@@ -136,6 +136,8 @@ out:
 
 int vm_id(const struct vm *vm) { return vm->id; }
 
+struct vm *vm_debug_slot(int i) { return i >= 0 && i < VM_MAX_VMS ? registry[i] : NULL; }
+
 struct vm *vm_lookup(int id)
 {
     struct vm *vm = NULL;

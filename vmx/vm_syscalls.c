@@ -568,4 +568,5 @@ void vm_syscalls_init(void)
         if (syscall_register(calls[i].nr, calls[i].fn) < 0)
             kprintf("vm: syscall %u already taken\n", calls[i].nr);
     vm_boot_syscalls_init();
+    vm_break_syscalls_init();
 }

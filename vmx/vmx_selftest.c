@@ -430,7 +430,7 @@ static int t_vmcs_fields(struct run *r)
         }
         /* Exit-information fields refuse writes (error 13) unless
            IA32_VMX_MISC[29] allows VMWRITE to any field (SDM 30.3 VMWRITE). */
-        bool ro = VMCS_FIELD_TYPE(f) == VMCS_FIELD_TYPE_RO && !(vmx.caps.misc & (1ull << 29));
+        bool ro = VMCS_FIELD_TYPE(f) == VMCS_FIELD_TYPE_RO && !(vmx.caps.misc & VMX_MISC_VMWRITE_ANY);
         if (!err)
             err = vmcs_try_write(f, val) == (ro ? VMXERR_WRITE_READONLY : 0) ? 0 : -1;
         if (err) {

@@ -24,7 +24,6 @@
 /* DR6 (SDM Vol. 3A 18.2.3): B0-B3 in bits 0-3, BS (single step) bit 14. */
 #define DR6_B_MASK 0xFull
 #define DR6_BS (1ull << 14)
-#define DR6_CLEAR 0xFFFF0FF0ull         /* value with no condition reported */
 /* DR7 (SDM Vol. 3A 18.2.4): L0-L3 at 2*i, R/W at 16+4*i, LEN at 18+4*i, LE bit 8, bit 10 reserved 1. */
 #define DR7_RESERVED_1 (1ull << 10)
 #define DR7_LE (1ull << 8)
@@ -47,7 +46,6 @@ struct hw_bp {
 
 static struct sw_bp sw_bps[SW_BREAKPOINTS];
 static struct hw_bp hw_bps[HW_SLOTS];
-static uint64_t dr7_value = DR7_RESERVED_1;
 
 static struct {
     bool active;
@@ -143,7 +141,6 @@ static void hw_load(void)
         write_dr(i, b->addr);
         dr7 |= (1ull << (2 * i)) | ((uint64_t)rw << (16 + 4 * i)) | ((uint64_t)len << (18 + 4 * i)) | DR7_LE;
     }
-    dr7_value = dr7;
     write_dr(7, dr7);
 }
 
@@ -172,9 +169,6 @@ static int hw_remove(enum gdb_bp_type type, uint64_t addr)
     }
     return 0;
 }
-
-bool gdb_x86_hw_active(void) { return dr7_value != DR7_RESERVED_1; }
-void gdb_x86_reload_dr7(void) { write_dr(7, dr7_value); }
 
 int gdb_x86_insert_bp(enum gdb_bp_type type, uint64_t addr, uint64_t kind)
 {
@@ -241,7 +235,7 @@ static bool classify_bp(struct trap_frame *f, struct gdb_stop *stop)
 static bool classify_db(struct trap_frame *f, struct gdb_stop *stop)
 {
     uint64_t dr6 = read_dr6();
-    write_dr(6, DR6_CLEAR);             /* the CPU never clears DR6 itself */
+    write_dr(6, dr6 & ~(DR6_BS | DR6_B_MASK));   /* the CPU never clears what it reported */
     bool ours = false;
     if ((dr6 & DR6_BS) && step.active) {
         step_finish(f);

@@ -293,6 +293,9 @@ static void t_detach(void *ctx)
 {
     UNUSED(ctx);
     gdb_x86_remove_all();
+    for (int i = 0; i < gdb.nsources; i++)
+        if (gdb.sources[i]->detached)
+            gdb.sources[i]->detached();
 }
 
 static const struct gdb_target_ops kernel_target = {
@@ -341,9 +344,13 @@ static void enter_stopped(struct trap_frame *f, struct gdb_stop *stop, const uin
         gdb_session_console(&gdb.session, gdb.announce);
         gdb.announce[0] = '\0';
     }
+    uint64_t t_stop = rdtsc();
     gdb_session_stopped(&gdb.session, stop);
     enum gdb_resume how = serve(pending, npending);
     gdb_x86_resume(f, how == GDB_STEP);
+    for (int i = 0; i < gdb.nsources; i++)
+        if (gdb.sources[i]->resumed)
+            gdb.sources[i]->resumed(rdtsc() - t_stop);
     gdb.stopped = false;
 }
 

@@ -33,6 +33,9 @@ struct gdb_thread_source {
     int (*set_regs)(int tid, const struct gdb_x86_regs *r);
     int (*read_mem)(int tid, uint64_t addr, void *buf, size_t n);
     int (*write_mem)(int tid, uint64_t addr, const void *buf, size_t n);
+    /* gdb resumed the kernel after stopped_cycles TSC ticks (breakpoints may have changed) */
+    void (*resumed)(uint64_t stopped_cycles);
+    void (*detached)(void);              /* gdb left: drop what it set */
 };
 void gdb_add_thread_source(const struct gdb_thread_source *src);
 

@@ -104,6 +104,8 @@ void gdb_session_stopped(struct gdb_session *s, const struct gdb_stop *stop);
 enum gdb_resume gdb_session_feed(struct gdb_session *s, uint8_t byte);
 /* Handle one complete packet payload (feed calls this). */
 enum gdb_resume gdb_session_packet(struct gdb_session *s, const char *pkt, size_t len);
+/* The thread gdb selected for registers and memory (Hg), else the stopped one. */
+int gdb_session_thread(const struct gdb_session *s);
 /* Send text to gdb's console as `O` packets (monitor output, notices). */
 void gdb_session_console(struct gdb_session *s, const char *text);
 /* Frame and send a payload, remembering it for a resend. */

@@ -6,8 +6,6 @@
 
 #include "gdbstub.h"
 
-/* The thread g/m/p... act on: the Hg selection or the stopped thread. */
-int gdb_session_thread(const struct gdb_session *s);
 /* "ADDR,LEN" (both hex) at *p. */
 bool gdb_parse_addr_len(const char **p, const char *end, uint64_t *addr, uint64_t *len);
 /* A thread id at *p: "-1" (all, returned as -1), "0" (any) or hex > 0. */

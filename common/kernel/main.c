@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "gdb.h"
+#include "gdb_vmx.h"
 #include "gdt.h"
 #include "init.h"
 #include "idt.h"
@@ -52,10 +53,11 @@ void kmain(uint32_t magic, uint64_t mb_info_phys)
     serial_enable_receive();
     sti();
     kprintf("devices: PIC at vectors 32-47, PIT %d Hz, PS/2 keyboard, COM1 rx, VGA 80x25\n", TIMER_HZ);
-    /* [gdb] gdb=com2 arms the GDB stub on COM2; gdb=wait also stops here for gdb */
-    gdb_init();
     /* [vmx] VT-x detection line */
     vmx_detect();
+    /* [gdb] gdb=com2 arms the GDB stub on COM2; gdb=wait also stops here for gdb */
+    gdb_vmx_register();   /* vCPUs as gdb threads, monitor vmexit/vmcs/vcpu */
+    gdb_init();
     /* [fs] mount the boot archive at / and ramfs at /tmp */
     fs_init();
     /* [vmuser] VM system calls 64..80 (vmx/vm_syscalls.c) */

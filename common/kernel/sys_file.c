@@ -168,7 +168,8 @@ int64_t sys_mkdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
     return err ? err : vfs_mkdir(path);
 }
 
-/* pipe(fds): fds[0] = the read end, fds[1] = the write end. */
+/* pipe(fds): fds[0] = the read end, fds[1] = the write end. On any error
+   nothing stays open. */
 int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     if (!ufds || !user_range_ok(ufds, 2 * sizeof(int)))
@@ -178,21 +179,25 @@ int64_t sys_pipe(uint64_t ufds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
     int err = pipe_create(&rd, &wr);
     if (err)
         return err;
-    int fds[2] = { fd_install(p, rd), -1 };
-    if (fds[0] >= 0)
-        fds[1] = fd_install(p, wr);
-    if (fds[1] < 0 || (err = copy_to_user(ufds, fds, sizeof(fds))) < 0) {
-        if (fds[0] >= 0)
-            fd_close(p, fds[0]);            /* drops rd */
-        else
-            vfs_close(rd);
-        if (fds[1] >= 0)
-            fd_close(p, fds[1]);
-        else
-            vfs_close(wr);
-        return err ? err : -EMFILE;
+    int fds[2];
+    fds[0] = fd_install(p, rd);
+    if (fds[0] < 0) {
+        vfs_close(rd);
+        vfs_close(wr);
+        return fds[0];
     }
-    return 0;
+    fds[1] = fd_install(p, wr);
+    if (fds[1] < 0) {
+        fd_close(p, fds[0]);
+        vfs_close(wr);
+        return fds[1];
+    }
+    err = copy_to_user(ufds, fds, sizeof(fds));
+    if (err) {
+        fd_close(p, fds[0]);
+        fd_close(p, fds[1]);
+    }
+    return err;
 }
 
 int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)

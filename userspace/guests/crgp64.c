@@ -7,8 +7,10 @@
  *
  * Run: vm run /guests/crgp64.elf
  * Output: "crgp: NAME: #GP(0)" per case (or what happened instead), and
- *         "crgp: CR8 kept 5, #GP for bit 4"; exit code = number of wrong
- *         answers.
+ *         "crgp: CR8 kept 5, #GP for bit 4" (CR8 starts at 0 and is left
+ *         at 5: a second run shows that the next vCPU starts from 0, not
+ *         from a TPR the last guest left in the CPU); exit code = number of
+ *         wrong answers.
  * Exits: CR_ACCESS, MSR_READ/MSR_WRITE, VMCALLs for the lines.
  */
 #include "trap64.h"
@@ -76,8 +78,7 @@ static void check_cr8(void)
     __asm__ volatile(TRAP_TRY "mov %0, %%cr8" TRAP_END ::"r"(0x10ull) : "r11", "memory");
     ok = ok && trap_result() == 13;
     __asm__ volatile("mov %%cr8, %0" : "=r"(v));
-    ok = ok && v == 5;
-    __asm__ volatile("mov %0, %%cr8" ::"r"(0ull));
+    ok = ok && v == 5;   /* left at 5: the next vCPU must still start from 0 */
     if (ok) {
         guest_printf("crgp: CR8 kept 5, #GP for bit 4\n");
     } else {

@@ -66,6 +66,8 @@ static int usage(void)
             "       vm unmap N GPA SIZE | load N FILE [GPA|elf]\n"
             "       vm start N [--mode M] [--entry GPA] [--vcpus K] [--reg NAME=VALUE]...\n"
             "       vm wait N [--timeout MS] | kill N | destroy N | list | info N | trace N\n"
+            "       vm break N REASON [count K] [port=|msr=|leaf=|gpa=N] | break N clear\n"
+            "       vm continue N\n"
             "RIGHTS: any of r, w, x, or - (no access); sizes: 4096, 0x1000, 4K, 1M\n");
     return 2;
 }
@@ -621,9 +623,11 @@ static int cmd_list(void)
         if (vm_info(ids[i], &info) < 0)
             continue;                 /* destroyed meanwhile */
         snprintf(name, sizeof(name), "vm%d", (int)info.id);
-        printf("%-6s %-8s %5u %8s %6d %9lu  %s\n", name, vm_state_name(info.state),
+        char where[64];
+        bool paused = info.state == VM_IS_RUNNING && vm_paused(ids[i], where, sizeof(where)) > 0;
+        printf("%-6s %-8s %5u %8s %6d %9lu  %s\n", name, paused ? "paused" : vm_state_name(info.state),
                (unsigned)info.vcpus, vm_format_size(info.mem_bytes, mem, sizeof(mem)),
-               (int)info.owner, (unsigned long)info.exits, info.stop_reason);
+               (int)info.owner, (unsigned long)info.exits, paused ? where : info.stop_reason);
     }
     return 0;
 }
@@ -651,11 +655,15 @@ static int cmd_info(int id)
                VM_KEPT_RECORDS);
         return 0;
     }
+    char where[1024];
+    bool paused = info.state == VM_IS_RUNNING && vm_paused(id, where, sizeof(where)) > 0;
     printf("vm%d: %s, owner pid %d, %u vCPU(s), %s memory, %lu exits\n", id,
-           vm_state_name(info.state), (int)info.owner, (unsigned)info.vcpus,
+           paused ? "paused" : vm_state_name(info.state), (int)info.owner, (unsigned)info.vcpus,
            vm_format_size(info.mem_bytes, mem, sizeof(mem)), (unsigned long)info.exits);
     if (info.state == VM_IS_STOPPED || info.state == VM_IS_DESTROYED)
         printf("stop reason: %s\n", info.stop_reason);
+    if (paused)
+        printf("paused (vm continue %d): %s\n", id, where);
     if (info.post_writes)
         printf("POST code: 0x%02x (%u written)\n", (unsigned)info.post_code, (unsigned)info.post_writes);
     for (uint32_t i = 0; i < info.regions && i < VM_INFO_REGIONS; i++)
@@ -704,6 +712,46 @@ static int cmd_show(int argc, char **argv)
     return strcmp(argv[1], "info") == 0 ? cmd_info(id) : cmd_trace(id);
 }
 
+/* vm break N SPEC... (the words joined) | vm break N clear */
+static int cmd_break(int argc, char **argv)
+{
+    int id;
+    char spec[128] = "";
+    if (argc < 4)
+        return usage();
+    if (parse_id(argv[2], &id) < 0)
+        return 2;
+    for (int i = 3; i < argc; i++) {
+        if (strlen(spec) + strlen(argv[i]) + 2 > sizeof(spec))
+            return usage();
+        if (i > 3)
+            strcat(spec, " ");
+        strcat(spec, argv[i]);
+    }
+    int r = vm_break(id, spec);
+    if (r < 0)
+        return fail("break");
+    if (strcmp(spec, "clear") == 0)
+        printf("vm%d: %d breakpoint(s) removed\n", id, r);
+    else
+        printf("vm%d: pauses at its next %s exit (vm list, vm info %d, vm continue %d)\n", id, spec, id, id);
+    return 0;
+}
+
+static int cmd_continue(int argc, char **argv)
+{
+    int id;
+    if (argc != 3)
+        return usage();
+    if (parse_id(argv[2], &id) < 0)
+        return 2;
+    int n = vm_continue(id);
+    if (n < 0)
+        return fail("continue");
+    printf(n ? "vm%d: %d vCPU(s) continue\n" : "vm%d: nothing was paused\n", id, n);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -714,6 +762,7 @@ int main(int argc, char **argv)
         {"protect", cmd_range},   {"unmap", cmd_range},   {"load", cmd_load},
         {"start", cmd_start},     {"wait", cmd_wait},     {"kill", cmd_simple},
         {"destroy", cmd_simple},  {"info", cmd_show},     {"trace", cmd_show},
+        {"break", cmd_break},     {"continue", cmd_continue},
     };
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return argc == 2 ? cmd_list() : usage();

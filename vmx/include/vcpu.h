@@ -32,6 +32,8 @@ struct vcpu {
     /* ---- C only ---- */
     uint64_t cr2;           /* guest CR2 while the host runs other threads */
     volatile bool stop_request;
+    volatile bool paused;         /* vm break: waits in its exit until vm continue (exit_break.c) */
+    char paused_at[96];           /* ... and which exit that is, for vm_paused */
     bool stopped;
     struct vmx_trace_entry *exit; /* the current exit: its slot in the trace ring
                                      (reason, rip; qualification and gpa are set

@@ -80,3 +80,7 @@ void vm_free_memory(struct vm *vm);
 
 /* Add a stopped vCPU's statistics to the system-wide totals (vm.c). */
 void vm_stats_retire(const struct vmx_stats *s);
+
+/* For the GDB stub only, with the kernel stopped (nothing else runs): the VM
+   in registry slot i (0 <= i < VM_MAX_VMS) or NULL; no lock, no reference. */
+struct vm *vm_debug_slot(int i);

@@ -5,3 +5,5 @@
 void vm_syscalls_init(void);
 /* Install the firmware/Linux loader syscalls (vmx/vm_boot_syscalls.c); called by vm_syscalls_init. */
 void vm_boot_syscalls_init(void);
+/* vm_break, vm_continue, vm_paused (vm_break_syscalls.c). */
+void vm_break_syscalls_init(void);

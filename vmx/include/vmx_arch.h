@@ -63,6 +63,7 @@
 #define VMX_MISC_ACTIVITY_SHUTDOWN (1ull << 7)
 #define VMX_MISC_ACTIVITY_SIPI (1ull << 8)
 #define VMX_MISC_CR3_TARGETS(m) ((unsigned)(((m) >> 16) & 0x1FF))
+#define VMX_MISC_VMWRITE_ANY (1ull << 29)   /* VMWRITE may write read-only exit fields */
 #define VMX_MISC_ZERO_LEN_INJECT (1ull << 30)
 
 /* IA32_VMX_EPT_VPID_CAP (A.10) */

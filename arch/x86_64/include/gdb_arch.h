@@ -59,10 +59,6 @@ int gdb_x86_insert_bp(enum gdb_bp_type type, uint64_t addr, uint64_t kind);
 int gdb_x86_remove_bp(enum gdb_bp_type type, uint64_t addr, uint64_t kind);
 /* Remove every breakpoint (detach); kernel text is as it was. */
 void gdb_x86_remove_all(void);
-/* True while hardware breakpoints are set (DR7 must survive VM exits). */
-bool gdb_x86_hw_active(void);
-/* Load DR7 again (a VM exit sets it to 0x400, SDM Vol. 3C 28.5.1). */
-void gdb_x86_reload_dr7(void);
 
 /* A #BP or #DB in f: fill *stop and return true when it is the stub's
    (a breakpoint it set, a compiled-in gdb_breakpoint(), its step, DR0-3). */
@@ -71,5 +67,8 @@ bool gdb_x86_classify_trap(struct trap_frame *f, struct gdb_stop *stop);
    masked, both set RF so an instruction breakpoint at rip is not hit again. */
 void gdb_x86_resume(struct trap_frame *f, bool step);
 
-/* A breakpoint compiled into the code: stops here when the stub is armed. */
-static inline void gdb_breakpoint(void) { __asm__ volatile("int3" ::: "memory"); }
+/* A breakpoint compiled into the code: stops here when the stub is armed
+   (never without: an int3 nobody handles is a kernel exception). A macro,
+   not a function, so gdb shows the stop in the caller's own line; an
+   expression, so it fits into one (exit_break.h). */
+#define gdb_breakpoint() ({ __asm__ volatile("int3" ::: "memory"); })

@@ -34,6 +34,10 @@
 #define SYS_VM_ALIAS 90        /* vm_alias(vm, gpa, size, src_gpa, rights) -> 0 */
 #define SYS_VM_LOAD_FIRMWARE 91 /* vm_load_firmware(vm, path, struct vm_firmware_info *) -> 0 */
 #define SYS_VM_LOAD_LINUX 92   /* vm_load_linux(vm, struct vm_linux_load *) -> 0 */
+/* VM-exit breakpoints of the shell (vmx/vm_break_syscalls.c) */
+#define SYS_VM_BREAK 93        /* vm_break(vm, "REASON [count K] [FILTER=N]" or "clear") -> 0 */
+#define SYS_VM_CONTINUE 94     /* vm_continue(vm) -> vCPUs resumed */
+#define SYS_VM_PAUSED 95       /* vm_paused(vm, char *buf, size) -> vCPUs paused (buf: where) */
 
 /* ---- limits ---- */
 #define VM_PAGE_SIZE 4096ull

@@ -49,6 +49,13 @@ int vm_info(int vm, struct vm_status *info);
 int vm_list(int32_t *ids, size_t max);
 /* The last exits of vm (all vCPUs, oldest first), up to max; returns the count. */
 int vm_trace(int vm, struct vm_trace_entry *buf, size_t max);
+/* Pause vm's vCPU at its next exit matching spec ("CPUID", "IO_INSTRUCTION
+   port=0xe9", "any count 100", ...; one-shot), or remove them ("clear"). */
+int vm_break(int vm, const char *spec);
+/* Resume the paused vCPUs; returns how many there were. */
+int vm_continue(int vm);
+/* Where vm's vCPUs are paused, one line each, into buf; returns how many (0: none). */
+int vm_paused(int vm, char *buf, size_t size);
 
 /* ---- helpers for programs (no system calls) ---- */
 

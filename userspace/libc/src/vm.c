@@ -89,6 +89,14 @@ int vm_trace(int vm, struct vm_trace_entry *buf, size_t max)
     return (int)VMC(syscall3(SYS_VM_TRACE, vm, (long)buf, (long)max));
 }
 
+int vm_break(int vm, const char *spec) { return (int)VMC(syscall2(SYS_VM_BREAK, vm, (long)spec)); }
+int vm_continue(int vm) { return (int)VMC(syscall1(SYS_VM_CONTINUE, vm)); }
+
+int vm_paused(int vm, char *buf, size_t size)
+{
+    return (int)VMC(syscall3(SYS_VM_PAUSED, vm, (long)buf, (long)size));
+}
+
 /* Value of one digit in base 16 (-1 if c is none). */
 static int digit_value(char c)
 {
