@@ -60,6 +60,16 @@ add_custom_target(systest
   COMMENT "Unit and system tests (utils/sweb test without rebuilding)"
   VERBATIM)
 
+# Not part of systest (CI keeps the small vmfuzz/fuzz sample of the system
+# tests): 10,000 random guests and 1,000,000 random system calls, about
+# 20 minutes on two cores (utils/sweb fuzz --vms N --calls N scales it).
+add_custom_target(fuzz-long
+  COMMAND ${SWEB_TOOL} fuzz --no-build --no-deps --build-dir ${CMAKE_BINARY_DIR}
+  DEPENDS iso
+  USES_TERMINAL
+  COMMENT "The long fuzzing run: vmfuzz in Bochs, the syscall fuzzer in QEMU TCG"
+  VERBATIM)
+
 set(SWEB_HELP_LINES
   "SWEB-VX make targets (run them here or in the repository root):"
   "  make            build kernel.elf, userspace and sweb.iso"
@@ -74,6 +84,7 @@ set(SWEB_HELP_LINES
   "  make bench      median launch-to-banner time in QEMU TCG and Bochs"
   "  make bench-guests  SeaBIOS in a VM in Bochs: time, cycles, exits (utils/sweb bench-guests --linux DIR adds Linux)"
   "  make systest    run all unit and system tests on this build"
+  "  make fuzz-long  10,000 random guests and 1,000,000 random system calls (not in CI)"
   "  make test       run only the unit tests (ctest)"
   "  make help       this list"
   "Guest memory: SWEB_MEM=256 make qemu.  Everything at once: utils/sweb test")

@@ -5,9 +5,15 @@
  * claims (an empty ISA bus). Guest bytes for the console (UART, debug
  * ports) are printed line buffered with a "[vmN] " prefix. INS/OUTS and
  * their REP forms are decoded from the qualification and the VM-exit
- * instruction information (27.2.5) and emulated through the guest's paging
- * (guest_paging.c); an element may cross a page. Faults as the CPU would
- * raise them: #PF for the guest, or an EPT-violation stop. At most
+ * instruction information (27.2.5: address size, segment) and emulated as
+ * the CPU does them (SDM Vol. 2B INS/OUTS): the segment base except for
+ * ES/DS/SS/CS in 64-bit mode, the segment limit (or canonical addresses in
+ * 64-bit mode), 16/32/64-bit SI/DI/CX with their wrap and zero-extension,
+ * DF, an element that crosses a page translated per page with the guest's
+ * own rights (guest_paging.c: U/S, R/W with CR0.WP, SMAP; A/D set) and
+ * checked whole before any byte moves. Faults as the CPU would raise them:
+ * #PF with its error code and CR2, #GP(0)/#SS(0) for a limit, the elements
+ * before the faulting one done; or an EPT-violation stop. At most
  * REP_MAX_PER_EXIT elements per exit, then an interrupt window (host time
  * counts against the time limit, exit.h). After every access the vCPU looks
  * at its events before the next entry (a device may have raised an IRQ, or
@@ -55,6 +61,9 @@ static uint64_t size_mask(unsigned bytes) { return bytes == 4 ? 0xFFFFFFFFull : 
 
 static enum exit_action io_simple(struct vcpu *v, uint64_t q)
 {
+    // SOLUTION(V4-exits) BEGIN: size and port from the qualification (Table 27-5); IN: port_read into AL/AX/EAX (EAX zero-extends), OUT: port_write of AL/AX/EAX; skip the instruction; io_done
+    // SOLUTION(V4-exits) STUB: (void)size_mask;
+    // SOLUTION(V4-exits) STUB: return exit_unexpected(v);
     unsigned size = IO_QUAL_SIZE(q);
     uint16_t port = IO_QUAL_PORT(q);
     if (q & IO_QUAL_IN) {
@@ -67,6 +76,7 @@ static enum exit_action io_simple(struct vcpu *v, uint64_t q)
     }
     exit_skip_instruction(v);
     return io_done(v, EXIT_RESUME);
+    // SOLUTION(V4-exits) END
 }
 
 /* Guest address size of a string instruction: from the instruction information
@@ -79,38 +89,47 @@ static unsigned string_addr_bytes(void)
     return (ar & AR_L) ? 8 : (ar & AR_DB) ? 4 : 2;
 }
 
+/* Where a string element failed: the fault the CPU would take. */
+struct string_fault {
+    int err;          /* -EFAULT #PF, -EACCES EPT (data), -ENXIO EPT (paging entry), -ERANGE limit */
+    uint64_t where;   /* #PF: the linear address (CR2); EPT: the guest-physical one */
+    uint32_t pf_error;
+};
+
 /* Host pointers to the size bytes of one INS/OUTS element at linear address
-   lin (an element may cross a page: each page is translated). 0; -EFAULT
-   when the guest's paging has no page at *where (linear); -EACCES when the
-   guest may not access guest-physical *where, -ENXIO when it may not read
-   the paging entry at guest-physical *where (both EPT violations). */
-static int element_bytes(struct vcpu *v, uint64_t lin, unsigned size, uint64_t need, uint8_t *p[4],
-                         uint64_t *where)
+   lin (an element may cross a page: each page is translated, with the
+   rights the access needs in the guest's paging and in the EPT). All bytes
+   are checked before any is touched, as the CPU does. 0 or -1 with *f. */
+static int element_bytes(struct vcpu *v, uint64_t lin, unsigned size, unsigned access, uint8_t *p[4],
+                         struct string_fault *f)
 {
+    uint64_t need = (access & GUEST_ACCESS_WRITE) ? EPT_W : EPT_R;
     for (unsigned i = 0; i < size; i++) {
         uint64_t gpa, l = lin + i;
         if (i && (l & 0xFFF)) {
             p[i] = p[i - 1] + 1;
             continue;
         }
-        int err = vcpu_linear_to_gpa(v, l, &gpa);
-        *where = err == -EFAULT ? l : gpa;
-        if (err < 0)
-            return err;
-        if (!(p[i] = vm_gpa_to_host(v->vm, gpa, need)))
-            return -EACCES;
+        f->err = vcpu_access_to_gpa(v, l, access, &gpa, &f->pf_error);
+        f->where = f->err == -EFAULT ? l : gpa;
+        if (f->err < 0)
+            return -1;
+        if (!(p[i] = vm_gpa_to_host(v->vm, gpa, need))) {
+            f->err = -EACCES;
+            return -1;
+        }
     }
     return 0;
 }
 
 /* One element of INS/OUTS at linear address lin (see element_bytes). */
-static int string_element(struct vcpu *v, uint64_t q, uint64_t lin, unsigned size, uint64_t *where)
+static int string_element(struct vcpu *v, uint64_t q, uint64_t lin, unsigned size, unsigned access,
+                          struct string_fault *f)
 {
     bool in = (q & IO_QUAL_IN) != 0;
     uint8_t *p[4];
-    int err = element_bytes(v, lin, size, in ? EPT_W : EPT_R, p, where);
-    if (err < 0)
-        return err;
+    if (element_bytes(v, lin, size, access, p, f) < 0)
+        return -1;
     uint32_t val = 0;
     if (in) {
         val = port_read(v, IO_QUAL_PORT(q), size);
@@ -124,19 +143,51 @@ static int string_element(struct vcpu *v, uint64_t q, uint64_t lin, unsigned siz
     return 0;
 }
 
-/* The element at lin could not be accessed: what the CPU would do. A page
-   the guest's own paging lacks is a #PF for the guest (CR2 = lin, error
-   code P = 0, W for INS, U at CPL 3; SDM Vol. 3A 4.7); guest-physical
-   memory without the rights is an EPT violation, which stops the VM. */
-static enum exit_action string_fault(struct vcpu *v, int err, uint64_t where, bool in)
+/* The element could not be accessed: what the CPU would do. A page the
+   guest's own paging lacks or forbids is a #PF for the guest (CR2 = the
+   linear address, error code from the walk; SDM Vol. 3A 4.7); an offset
+   beyond the segment limit is #GP(0), or #SS(0) for SS (the instruction
+   pages of INS/OUTS); guest-physical memory without the rights is an EPT
+   violation, which stops the VM. */
+static enum exit_action string_fault(struct vcpu *v, const struct string_fault *f, unsigned seg, bool in)
 {
-    if (err == -EFAULT) {
-        bool user = AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)) == 3;
-        write_cr2(where);   /* the guest's CR2 lives in the CPU while its vCPU loop runs */
-        exit_inject_exception(v, VEC_PF, true, (in ? 2u : 0u) | (user ? 4u : 0u));
+    if (f->err == -EFAULT) {
+        write_cr2(f->where);   /* the guest's CR2 lives in the CPU while its vCPU loop runs */
+        exit_inject_exception(v, VEC_PF, true, f->pf_error);
         return EXIT_RESUME;
     }
-    return exit_ept_stop(v, where, err == -EACCES && in);   /* table entries are read */
+    if (f->err == -ERANGE) {
+        exit_inject_exception(v, seg == SEG_SS ? VEC_SS : VEC_GP, true, 0);
+        return EXIT_RESUME;
+    }
+    return exit_ept_stop(v, f->where, f->err == -EACCES && in);   /* table entries are read */
+}
+
+/* The string operand's segment and its base: INS always uses ES; OUTS DS
+   or the override the instruction information names. In 64-bit mode only
+   FS and GS have a base (SDM Vol. 1 3.4.2.1); in real, protected and
+   virtual-8086 mode every segment's base counts. */
+static unsigned string_segment(bool in)
+{
+    if (in)
+        return SEG_ES;
+    return (vmx.caps.basic & VMX_BASIC_INOUT_INFO) ? IO_INFO_SEGMENT(vmcs_read32(VMX_INSTRUCTION_INFO)) : SEG_DS;
+}
+
+/* A string instruction's SI/DI/CX update at its address size: 16 bits keep
+   the register's upper bits, 32 bits write the whole register
+   zero-extended as every 32-bit write does in 64-bit mode (SDM Vol. 1
+   3.4.1.1; outside 64-bit mode there are no upper bits), 64 bits all. */
+static uint64_t set_index(uint64_t reg, uint64_t value, unsigned abytes)
+{
+    if (abytes == 2)
+        return (reg & ~0xFFFFull) | (value & 0xFFFF);
+    return abytes == 4 ? value & 0xFFFFFFFFull : value;
+}
+
+static bool long_mode_code(void)
+{
+    return (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && (vmcs_read32(GUEST_CS_AR_BYTES) & AR_L);
 }
 
 static enum exit_action io_string(struct vcpu *v, uint64_t q)
@@ -145,20 +196,27 @@ static enum exit_action io_string(struct vcpu *v, uint64_t q)
     uint64_t amask = abytes == 8 ? ~0ull : (1ull << (8 * abytes)) - 1;
     bool in = (q & IO_QUAL_IN) != 0, rep = (q & IO_QUAL_REP) != 0;
     int idx = in ? GPR_RDI : GPR_RSI;
-    /* INS always uses ES; OUTS uses DS or the override in the instruction info. */
-    unsigned seg = in ? SEG_ES : (vmx.caps.basic & VMX_BASIC_INOUT_INFO) ? IO_INFO_SEGMENT(vmcs_read32(VMX_INSTRUCTION_INFO)) : SEG_DS;
-    uint64_t base = vmcs_readnat(GUEST_SEG_BASE(seg));
+    unsigned seg = string_segment(in);
+    bool flat64 = long_mode_code();
+    uint64_t base = flat64 && seg != SEG_FS && seg != SEG_GS ? 0 : vmcs_readnat(GUEST_SEG_BASE(seg));
+    uint64_t limit = flat64 ? ~0ull : vmcs_read32(GUEST_SEG_LIMIT(seg));
+    unsigned access = (in ? GUEST_ACCESS_WRITE : 0) | (AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)) == 3 ? GUEST_ACCESS_USER : 0);
     int64_t step = (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_DF) ? -(int64_t)size : (int64_t)size;
     uint64_t count = rep ? (v->gpr[GPR_RCX] & amask) : 1;
     for (unsigned n = 0; count && n < REP_MAX_PER_EXIT; n++) {
-        uint64_t off = v->gpr[idx] & amask, where = 0;
-        int err = string_element(v, q, base + off, size, &where);
-        if (err < 0)   /* the elements done so far stay done (RCX, RSI/RDI say so) */
-            return io_done(v, string_fault(v, err, where, in));
-        v->gpr[idx] = (v->gpr[idx] & ~amask) | ((off + (uint64_t)step) & amask);
+        uint64_t off = v->gpr[idx] & amask;
+        struct string_fault f = {-ERANGE, 0, 0};
+        /* expand-up limit: the last byte must be inside (expand-down data
+           segments are not modelled); in 64-bit mode the address must be
+           canonical instead (both #GP(0), or #SS(0) for SS) */
+        bool outside = flat64 ? !vmx_is_canonical(base + off) || !vmx_is_canonical(base + off + size - 1)
+                              : off + size - 1 > limit;
+        if (outside || string_element(v, q, base + off, size, access, &f) < 0)
+            return io_done(v, string_fault(v, &f, seg, in));   /* elements done so far stay done */
+        v->gpr[idx] = set_index(v->gpr[idx], off + (uint64_t)step, abytes);
         count--;
         if (rep)
-            v->gpr[GPR_RCX] = (v->gpr[GPR_RCX] & ~amask) | count;
+            v->gpr[GPR_RCX] = set_index(v->gpr[GPR_RCX], count, abytes);
     }
     if (!count) {   /* done: next instruction */
         exit_skip_instruction(v);

@@ -24,6 +24,7 @@
 #include "vm_handles.h"
 #include "vm_load.h"
 #include "vm_records.h"
+#include "vm_platform_syscalls.h"
 #include "vm_syscalls.h"
 #include "vmx.h"
 #include "x86.h"
@@ -568,5 +569,6 @@ void vm_syscalls_init(void)
         if (syscall_register(calls[i].nr, calls[i].fn) < 0)
             kprintf("vm: syscall %u already taken\n", calls[i].nr);
     vm_boot_syscalls_init();
+    vm_platform_syscalls_init();
     vm_break_syscalls_init();
 }

@@ -12,6 +12,8 @@
  *   vm start N [--mode M] [--entry GPA] [--vcpus K] [--reg NAME=VALUE]...
  *   vm wait N [--timeout MS]          vm kill N        vm destroy N
  *   vm list                           vm info N        vm trace N
+ *   vm console N                      the terminal types into the guest's COM1
+ *                                     until Ctrl-] (its output shows as always)
  *
  * Exit status: 0 on success (run/wait: the VM halted or exited with code
  * 0), the guest's exit code for "exit code K", 1 for any other stop or
@@ -66,6 +68,7 @@ static int usage(void)
             "       vm unmap N GPA SIZE | load N FILE [GPA|elf]\n"
             "       vm start N [--mode M] [--entry GPA] [--vcpus K] [--reg NAME=VALUE]...\n"
             "       vm wait N [--timeout MS] | kill N | destroy N | list | info N | trace N\n"
+            "       vm console N      (type into the guest's COM1; Ctrl-] leaves)\n"
             "       vm break N REASON [count K] [port=|msr=|leaf=|gpa=N] | break N clear\n"
             "       vm continue N\n"
             "RIGHTS: any of r, w, x, or - (no access); sizes: 4096, 0x1000, 4K, 1M\n");
@@ -662,6 +665,8 @@ static int cmd_info(int id)
            vm_format_size(info.mem_bytes, mem, sizeof(mem)), (unsigned long)info.exits);
     if (info.state == VM_IS_STOPPED || info.state == VM_IS_DESTROYED)
         printf("stop reason: %s\n", info.stop_reason);
+    if (info.post_writes)
+        printf("POST code: 0x%02x (%u written)\n", (unsigned)info.post_code, (unsigned)info.post_writes);
     if (paused)
         printf("paused (vm continue %d): %s\n", id, where);
     if (info.post_writes)
@@ -752,6 +757,61 @@ static int cmd_continue(int argc, char **argv)
     return 0;
 }
 
+#define CONSOLE_ESCAPE 0x1D     /* Ctrl-] (telnet's and QEMU's choice) */
+#define CONSOLE_RETRY_MS 10
+#define CONSOLE_RETRIES 300     /* a guest that reads nothing for 3 s ends the session */
+
+/* Hand one typed byte to the guest's COM1, waiting while its receive FIFO
+   is full; false if the VM stopped or never made room. */
+static bool console_send(int id, char c)
+{
+    for (int i = 0; i < CONSOLE_RETRIES; i++) {
+        ssize_t n = vm_console_input(id, &c, 1);
+        if (n == 1)
+            return true;
+        if (n < 0)
+            return false;
+        sleep_ms(CONSOLE_RETRY_MS);
+    }
+    errno = EAGAIN;
+    return false;
+}
+
+/* vm console N: raw terminal bytes go to the guest's serial line until
+   Ctrl-]; the guest's output reaches the screen as "[vmN] ..." lines as it
+   always does. */
+static int cmd_console(int argc, char **argv)
+{
+    int id;
+    if (argc != 3)
+        return usage();
+    if (parse_id(argv[2], &id) < 0)
+        return 2;
+    struct vm_status info;
+    if (vm_info(id, &info) < 0)
+        return fail("console");
+    if (info.state != VM_IS_RUNNING) {
+        fprintf(stderr, "vm: console: vm%d is not running\n", id);
+        return 1;
+    }
+    printf("vm console %d: typing goes to the guest's COM1; Ctrl-] leaves\n", id);
+    int was_raw = tty_ctl(TTY_GET_RAW, 0);
+    tty_ctl(TTY_SET_RAW, 1);
+    bool sent = true;
+    char c;
+    while (sent && read(STDIN_FILENO, &c, 1) == 1 && c != CONSOLE_ESCAPE)
+        sent = console_send(id, c);
+    int err = errno;
+    tty_ctl(TTY_SET_RAW, was_raw > 0);
+    if (!sent) {
+        printf("\nvm console %d: %s\n", id,
+               err == EAGAIN ? "the guest does not read its serial port" : "the VM stopped");
+        return 1;
+    }
+    printf("\nvm console %d: disconnected\n", id);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -763,6 +823,7 @@ int main(int argc, char **argv)
         {"start", cmd_start},     {"wait", cmd_wait},     {"kill", cmd_simple},
         {"destroy", cmd_simple},  {"info", cmd_show},     {"trace", cmd_show},
         {"break", cmd_break},     {"continue", cmd_continue},
+        {"console", cmd_console},
     };
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return argc == 2 ? cmd_list() : usage();

@@ -44,6 +44,7 @@
 #define CR4_PCIDE (1ull << 17)
 #define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMEP (1ull << 20)         /* no supervisor fetch from user pages (4.6.1) */
+#define CR4_SMAP (1ull << 21)         /* no supervisor data access to user pages unless RFLAGS.AC (4.6.1) */
 #define CR4_SMAP (1ull << 21)         /* no supervisor data access to user pages (4.6.1) */
 #define CR4_PKE (1ull << 22)
 
@@ -81,6 +82,7 @@
 #define VEC_BP 3     /* breakpoint (INT3) */
 #define VEC_UD 6     /* invalid opcode */
 #define VEC_DF 8     /* double fault */
+#define VEC_SS 12    /* stack-segment fault */
 #define VEC_GP 13    /* general protection */
 #define VEC_PF 14    /* page fault */
 

@@ -30,6 +30,10 @@
 #define SYS_VM_LIST 78         /* vm_list(int32_t *ids, max) -> number of VMs */
 #define SYS_VM_TRACE 79        /* vm_trace(vm, struct vm_trace_entry *, max) -> count */
 #define SYS_VM_SET_TIMEOUT 80  /* vm_set_timeout(vm, ms) -> 0: stop "timeout" after ms of running */
+/* the virtual PC's devices (vmx/vm_platform_syscalls.c) */
+#define SYS_VM_CONSOLE_INPUT 86 /* vm_console_input(vm, const char *buf, len) -> bytes the guest's
+                                   COM1 took (its receive FIFO holds 16; 0: full, try again) */
+#define VM_CONSOLE_INPUT_MAX 256  /* bytes looked at per call */
 /* guest memory views and firmware/kernel loaders (vmx/vm_boot_syscalls.c) */
 #define SYS_VM_ALIAS 90        /* vm_alias(vm, gpa, size, src_gpa, rights) -> 0 */
 #define SYS_VM_LOAD_FIRMWARE 91 /* vm_load_firmware(vm, path, struct vm_firmware_info *) -> 0 */

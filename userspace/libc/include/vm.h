@@ -31,6 +31,9 @@ int vm_start(int vm);
    (0: just ask; VM_WAIT_FOREVER: no limit). */
 int vm_wait(int vm, uint64_t timeout_ms);
 int vm_kill(int vm);
+/* Type len bytes into the running VM's COM1 (its 16550A receive FIFO):
+   returns how many it took (0: the FIFO is full, the guest has not read). */
+ssize_t vm_console_input(int vm, const char *buf, size_t len);
 int vm_set_timeout(int vm, uint64_t ms);
 /* [gpa, gpa + size) becomes a second view, with its own rights, of the
    memory mapped at [src, src + size); it lives as long as the VM. */

@@ -16,6 +16,11 @@ int vm_destroy(int vm) { return (int)VMC(syscall1(SYS_VM_DESTROY, vm)); }
 int vm_start(int vm) { return (int)VMC(syscall1(SYS_VM_START, vm)); }
 int vm_kill(int vm) { return (int)VMC(syscall1(SYS_VM_KILL, vm)); }
 
+ssize_t vm_console_input(int vm, const char *buf, size_t len)
+{
+    return VMC(syscall3(SYS_VM_CONSOLE_INPUT, vm, (long)buf, (long)len));
+}
+
 int vm_map(int vm, uint64_t gpa, uint64_t size, unsigned rights)
 {
     return (int)VMC(syscall6(SYS_VM_MAP, vm, (long)gpa, (long)size, rights, 0, 0));

@@ -1,0 +1,43 @@
+/*
+ * System calls of the virtual PC's devices: typing into a guest's COM1
+ * (`vm console N`). Thread context, interrupts on; the handle lock is held
+ * while the VM is looked up, the platform lock inside platform.c.
+ */
+#include "errno.h"
+#include "kstring.h"
+#include "platform.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "uapi/vm_abi.h"
+#include "vm.h"
+#include "vm_handles.h"
+#include "vm_internal.h"
+#include "vm_platform_syscalls.h"
+
+/* vm_console_input(vm, buf, len): the bytes go into the guest UART's
+   receive FIFO as if typed on its serial line; returns how many it took
+   (the rest is for the next call, once the guest has read some).
+   -ESRCH/-EPERM as for every change, -EFAULT for a bad buffer, -EINVAL
+   unless the VM is running. */
+static int64_t sys_vm_console_input(uint64_t id, uint64_t ubuf, uint64_t len, uint64_t a3, uint64_t a4)
+{
+    char buf[VM_CONSOLE_INPUT_MAX];
+    len = MIN(len, (uint64_t)sizeof(buf));
+    if (!user_range_ok(ubuf, len) || (len && ubuf == 0) || copy_from_user(buf, ubuf, len) < 0)
+        return -EFAULT;
+    if (id == 0 || id > 0x7FFFFFFF)
+        return -ESRCH;
+    struct vm_handle *h;
+    vm_handles_lock();
+    int64_t ret = vm_handle_get((int)id, true, &h);
+    if (!ret) {
+        struct vm_info info;
+        vm_get_info(h->vm, &info);
+        ret = info.state != VM_STATE_RUNNING ? -EINVAL
+                                             : (int64_t)platform_serial_input(&h->vm->platform, buf, (size_t)len);
+    }
+    vm_handles_unlock();
+    return ret;
+}
+
+void vm_platform_syscalls_init(void) { syscall_register(SYS_VM_CONSOLE_INPUT, sys_vm_console_input); }
