@@ -86,10 +86,10 @@ static void leaf1(uint32_t sub, const struct cpuid_guest *g, cpuid_host_fn host,
 {
     (void)sub, (void)host;
     r->b |= g->apic_id << 24;   /* EBX 31:24: initial APIC ID */
-    // SOLUTION(A2-cpuid) BEGIN: leaf 1 ECX: only what the guest has (L1_ECX_KEEP: no VMX), set the hypervisor bit
+    // SOLUTION(V4-exits) BEGIN: leaf 1 ECX: only what the guest has (L1_ECX_KEEP: no VMX), set the hypervisor bit
     r->c &= L1_ECX_KEEP;
     r->c |= L1_ECX_HYPERVISOR;
-    // SOLUTION(A2-cpuid) END
+    // SOLUTION(V4-exits) END
     if (!g->xcr0_allowed)
         r->c &= ~L1_ECX_XSAVE;
     if (!(g->xcr0_allowed & XCR0_AVX))
@@ -192,11 +192,15 @@ static uint32_t sig_word(int i)
    other hypervisors use for that leaf. */
 static void hypervisor_leaf(uint32_t leaf, const struct cpuid_guest *g, struct cpuid_regs *out)
 {
+    // SOLUTION(V4-exits) BEGIN: 0x40000000: EAX = the highest hypervisor leaf, EBX:ECX:EDX = HV_SIGNATURE (sig_word); CPUID_HV_MAX_LEAF: EAX = TSC kHz; others all zero
+    // SOLUTION(V4-exits) STUB: (void)sig_word;
+    // SOLUTION(V4-exits) STUB: *out = (struct cpuid_regs){0, 0, 0, 0};
     *out = (struct cpuid_regs){0, 0, 0, 0};
     if (leaf == CPUID_HV_LEAF)
         *out = (struct cpuid_regs){CPUID_HV_MAX_LEAF, sig_word(0), sig_word(1), sig_word(2)};
     else if (leaf == CPUID_HV_MAX_LEAF)
         out->a = g->tsc_khz;
+    // SOLUTION(V4-exits) END
 }
 
 void cpuid_policy_answer(uint32_t leaf, uint32_t sub, const struct cpuid_guest *g, cpuid_host_fn host,

@@ -54,6 +54,9 @@ static int highest(const struct i8259_chip *c, uint8_t bits)
    nested mode the master lets its cascade input interrupt again. */
 static int chip_request(const struct i8259_chip *c)
 {
+    // SOLUTION(V6-interrupts) BEGIN: highest unmasked IRR level; none if an in-service level (special mask mode: unmasked ones only; SFNM master: not the cascade) ranks at or above it
+    // SOLUTION(V6-interrupts) STUB: (void)rank;
+    // SOLUTION(V6-interrupts) STUB: return -1;
     int req = highest(c, c->irr & ~c->imr);
     if (req < 0)
         return -1;
@@ -64,6 +67,7 @@ static int chip_request(const struct i8259_chip *c)
     if (svc >= 0 && rank(c, (unsigned)svc) <= rank(c, (unsigned)req))
         return -1;
     return req;
+    // SOLUTION(V6-interrupts) END
 }
 
 static void chip_set_line(struct i8259_chip *c, unsigned irq, bool level)
@@ -113,6 +117,8 @@ bool i8259_interrupt_pending(const struct i8259 *p) { return chip_request(&p->ch
    input (a level input's IRR follows its line). Returns the level or -1. */
 static int chip_ack(struct i8259_chip *c)
 {
+    // SOLUTION(V6-interrupts) BEGIN: INTA: the requesting level leaves IRR (edge inputs) and enters ISR (or, with auto-EOI, may rotate priorities); return it or -1
+    // SOLUTION(V6-interrupts) STUB: return -1;
     int irq = chip_request(c);
     if (irq < 0)
         return -1;
@@ -126,6 +132,7 @@ static int chip_ack(struct i8259_chip *c)
         c->isr |= bit;
     }
     return irq;
+    // SOLUTION(V6-interrupts) END
 }
 
 uint8_t i8259_acknowledge(struct i8259 *p)

@@ -113,6 +113,8 @@ bool pit_out(const struct pit *p, unsigned ch, uint64_t now)
 /* OUT rising edges in the first e ticks after the load. */
 static uint64_t edges_until(const struct pit_channel *c, uint64_t e)
 {
+    // SOLUTION(V6-interrupts) BEGIN: modes 2 and 3: one rising edge per period; 0 and 1: one at the terminal count; 4 and 5: one a clock after it (datasheet "Mode Definitions")
+    // SOLUTION(V6-interrupts) STUB: return 0;
     uint64_t n = c->period;
     switch (c->mode) {
     case 2:
@@ -124,6 +126,7 @@ static uint64_t edges_until(const struct pit_channel *c, uint64_t e)
     default:
         return e >= n + 1;
     }
+    // SOLUTION(V6-interrupts) END
 }
 
 uint64_t pit_new_edges(struct pit *p, unsigned ch, uint64_t now)

@@ -50,11 +50,19 @@ void ept_destroy(struct ept *e)
     e->pml4 = 0;
 }
 
-uint64_t ept_pointer(const struct ept *e) { return e->pml4 | EPTP_WALK_4 | EPTP_MEMTYPE_WB; }
+uint64_t ept_pointer(const struct ept *e)
+{
+    // SOLUTION(V3-ept) BEGIN: EPTP = PML4 address | 4-level walk | WB memory type (SDM 24.6.11)
+    // SOLUTION(V3-ept) STUB: return 0;
+    return e->pml4 | EPTP_WALK_4 | EPTP_MEMTYPE_WB;
+    // SOLUTION(V3-ept) END
+}
 
 /* Return the table below entry *ent, creating it if alloc. NULL if absent/no memory. */
 static uint64_t *next_table(struct ept *e, uint64_t *ent, bool alloc)
 {
+    // SOLUTION(V3-ept) BEGIN: present: the table *ent points to; else (alloc) a new zeroed page from the pager, counted, linked with RWX
+    // SOLUTION(V3-ept) STUB: return NULL;
     if (entry_present(*ent))
         return table(e, *ent & EPT_ADDR_MASK);
     if (!alloc)
@@ -65,6 +73,7 @@ static uint64_t *next_table(struct ept *e, uint64_t *ent, bool alloc)
     e->table_pages++;
     *ent = page | EPT_RWX;
     return table(e, page);
+    // SOLUTION(V3-ept) END
 }
 
 /* Replace the 2 MiB leaf *pde by a page table with 512 equal 4 KiB leaves. */
@@ -137,12 +146,15 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t r
                 continue;
             }
         }
+        // SOLUTION(V3-ept) BEGIN: a 4 KiB leaf: find (creating tables) the PTE of g, store h | rights | WB; advance by 4 KiB
+        // SOLUTION(V3-ept) STUB: return -ENOSYS;
         int err;
         uint64_t *pte = find_pte(e, g, true, false, &err);
         if (!pte)
             return err ? err : -ENOMEM;
         *pte = h | rights | LEAF_FLAGS;
         off += EPT_PAGE_4K;
+        // SOLUTION(V3-ept) END
     }
     return 0;
 }
@@ -230,15 +242,21 @@ int ept_protect(struct ept *e, uint64_t gpa, uint64_t size, uint64_t rights, boo
         uint64_t *leaf = leaf_for_change(e, g, end, &step, &err);
         if (err)
             return err;
+        // SOLUTION(V3-ept) BEGIN: replace the leaf's R/W/X bits by rights; *removed when a right goes away (the caller then flushes)
+        // SOLUTION(V3-ept) STUB: (void)leaf;
         if ((*leaf & EPT_RWX) & ~rights)
             *removed = true;
         *leaf = (*leaf & ~EPT_RWX) | rights;
+        // SOLUTION(V3-ept) END
     }
     return 0;
 }
 
 int ept_walk(const struct ept *e, uint64_t gpa, struct ept_walk *w)
 {
+    // SOLUTION(V3-ept) BEGIN: walk PML4 -> PDPT -> PD -> PT; record each entry; at the leaf (PT, or a 2 MiB PDE) set hpa, rights, level
+    // SOLUTION(V3-ept) STUB: *w = (struct ept_walk){0};
+    // SOLUTION(V3-ept) STUB: return -ENOENT;
     *w = (struct ept_walk){0};
     if (gpa >= EPT_GPA_LIMIT || !e->pml4)
         return -ENOENT;
@@ -259,6 +277,7 @@ int ept_walk(const struct ept *e, uint64_t gpa, struct ept_walk *w)
         t = table(e, ent & EPT_ADDR_MASK);
     }
     return -ENOENT;
+    // SOLUTION(V3-ept) END
 }
 
 static void leaves_in(const struct ept *e, uint64_t phys, int level, uint64_t base,

@@ -52,8 +52,11 @@ enum exit_action exit_init_sipi(struct vcpu *v)
 
 enum exit_action exit_hlt(struct vcpu *v)
 {
+    // SOLUTION(V4-exits) BEGIN: complete the HLT (RIP past it), then vcpu_halt() decides: stop with "halted" or wait for an interrupt
+    // SOLUTION(V4-exits) STUB: return exit_unexpected(v);
     exit_skip_instruction(v);
     return vcpu_halt(v);   /* waits for an interrupt with IF = 1 (vcpu_events.c) */
+    // SOLUTION(V4-exits) END
 }
 
 #define DR6_QUAL_BITS (DR6_B0_B3 | DR6_BD | DR6_BS)   /* the #DB qualification (SDM 27.2.1) */

@@ -61,6 +61,9 @@ static uint64_t size_mask(unsigned bytes) { return bytes == 4 ? 0xFFFFFFFFull : 
 
 static enum exit_action io_simple(struct vcpu *v, uint64_t q)
 {
+    // SOLUTION(V4-exits) BEGIN: size and port from the qualification (Table 27-5); IN: port_read into AL/AX/EAX (EAX zero-extends), OUT: port_write of AL/AX/EAX; skip the instruction; io_done
+    // SOLUTION(V4-exits) STUB: (void)size_mask;
+    // SOLUTION(V4-exits) STUB: return exit_unexpected(v);
     unsigned size = IO_QUAL_SIZE(q);
     uint16_t port = IO_QUAL_PORT(q);
     if (q & IO_QUAL_IN) {
@@ -73,6 +76,7 @@ static enum exit_action io_simple(struct vcpu *v, uint64_t q)
     }
     exit_skip_instruction(v);
     return io_done(v, EXIT_RESUME);
+    // SOLUTION(V4-exits) END
 }
 
 /* Guest address size of a string instruction: from the instruction information

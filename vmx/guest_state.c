@@ -49,6 +49,7 @@ static void common_state(struct vmx_guest_state *g, uint64_t rip, uint64_t rsp)
 
 static void real_mode(struct vmx_guest_state *g, const struct vmx_caps *c)
 {
+    // SOLUTION(V2-vmcs) BEGIN: CR0 (ET; PE/PG off) and CR4 through the fixed bits; CS/DS..GS base 0 limit 0xFFFF usable; TR busy; IDTR = IVT at 0
     g->cr0 = fixed_cr0(c, CR0_ET);
     g->cr4 = fixed_cr4(c, 0);
     g->seg[SEG_CS] = seg(0, 0, 0xFFFF, AR_P | AR_S | AR_CODE_RX_ACCESSED);
@@ -58,6 +59,7 @@ static void real_mode(struct vmx_guest_state *g, const struct vmx_caps *c)
     g->seg[SEG_TR] = seg(0, 0, 0xFFFF, AR_P | AR_TSS_BUSY_32);
     g->idtr_limit = 0x3FF;              /* real-mode IVT at 0 */
     g->gdtr_limit = 0xFFFF;
+    // SOLUTION(V2-vmcs) END
 }
 
 static void prot32_mode(struct vmx_guest_state *g, const struct vmx_caps *c)

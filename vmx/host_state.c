@@ -32,6 +32,9 @@ static uint16_t read_sel(int which)
 
 void vmx_host_state_capture(struct vmx_host_state *h)
 {
+    // SOLUTION(V2-vmcs) BEGIN: every field of *h from the running kernel: CRs, selectors, FS/GS/TR/GDTR/IDTR bases, SYSENTER, EFER, PAT; rip = vmx_exit_entry
+    // SOLUTION(V2-vmcs) STUB: (void)read_sel;
+    // SOLUTION(V2-vmcs) STUB: *h = (struct vmx_host_state){0};
     struct desc_ptr idtr;
     __asm__ volatile("sidt %0" : "=m"(idtr));
     h->cr0 = read_cr0();
@@ -58,4 +61,5 @@ void vmx_host_state_capture(struct vmx_host_state *h)
     h->pat = rdmsr(MSR_PAT);
     h->rsp = 0;   /* written by vmx_enter before every entry */
     h->rip = (uint64_t)vmx_exit_entry;
+    // SOLUTION(V2-vmcs) END
 }

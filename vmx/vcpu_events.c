@@ -38,6 +38,9 @@ static void set_window_exiting(struct vcpu *v, bool on)
    entry, exit as soon as it can (interrupt window, SDM 25.2). */
 static void inject_interrupt(struct vcpu *v, struct vm_platform *pf)
 {
+    // SOLUTION(V6-interrupts) BEGIN: PIC pending: if an event is already queued or the guest cannot take it, ask for an interrupt window; else inject platform_acknowledge()'s vector as an external interrupt (SDM 24.8.3)
+    // SOLUTION(V6-interrupts) STUB: (void)interrupts_open;
+    // SOLUTION(V6-interrupts) STUB: (void)set_window_exiting;
     bool window = false;
     if (platform_interrupt_pending(pf)) {
         if ((vmcs_read32(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) || !interrupts_open())
@@ -47,6 +50,7 @@ static void inject_interrupt(struct vcpu *v, struct vm_platform *pf)
                          INTR_INFO_VALID | (INTR_TYPE_EXT_INTR << 8) | platform_acknowledge(pf));
     }
     set_window_exiting(v, window);
+    // SOLUTION(V6-interrupts) END
 }
 
 static bool has_interrupt(struct vcpu *v) { return v->index == 0 && platform_interrupt_pending(&v->vm->platform); }
@@ -139,16 +143,20 @@ enum exit_action vcpu_halt(struct vcpu *v)
 {
     if (!(vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF))
         return vcpu_stop(v, VM_STOP_HALTED, "halted");
+    // SOLUTION(V6-interrupts) BEGIN: IF = 1: end an STI/MOV-SS shadow, mark the vCPU halted (the slow path waits for an interrupt), resume
+    // SOLUTION(V6-interrupts) STUB: return vcpu_stop(v, VM_STOP_HALTED, "halted");
     /* `sti; hlt` exits in sti's shadow; the shadow ended with the HLT
        (exit_skip_instruction, SDM 24.4.2), so the interrupt that wakes it
        finds no STI blocking. */
     v->halted = true;
     v->event_deadline = 0;   /* the slow path does the waiting */
     return EXIT_RESUME;
+    // SOLUTION(V6-interrupts) END
 }
 
 void vcpu_reinject_vectoring(struct vcpu *v)
 {
+    // SOLUTION(V6-interrupts) BEGIN: an event whose delivery the exit interrupted (IDT-vectoring info, SDM 27.2.3) goes back into the entry fields, with its error code and, for software events, the instruction length
     uint32_t info = vmcs_read32(IDT_VECTORING_INFO);
     if (!(info & INTR_INFO_VALID))
         return;
@@ -160,6 +168,7 @@ void vcpu_reinject_vectoring(struct vcpu *v)
         vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
     vmcs_write32(VM_ENTRY_INTR_INFO, info & ~(1u << 12));
     v->event_deadline = 0;   /* an interrupt that also waits needs the window */
+    // SOLUTION(V6-interrupts) END
 }
 
 enum exit_action exit_interrupt_window(struct vcpu *v)

@@ -61,10 +61,12 @@ void vm_flush_ept(struct vm *vm)
 {
     if (!vmx.enabled)
         return;
+    // SOLUTION(V3-ept) BEGIN: INVEPT (SDM 30.3): single-context for this EPTP when the CPU offers it, else all contexts
     if (vmx.caps.ept_vpid & EPT_CAP_INVEPT_SINGLE)
         invept(INVEPT_SINGLE_CONTEXT, ept_pointer(&vm->ept));
     else
         invept(INVEPT_ALL_CONTEXTS, 0);
+    // SOLUTION(V3-ept) END
 }
 
 static bool range_ok(uint64_t gpa, uint64_t size)

@@ -53,11 +53,13 @@ uint64_t vmcs_alloc(void)
     uint64_t page = pmm_alloc_page();
     if (!page)
         return 0;
+    // SOLUTION(V2-vmcs) BEGIN: revision id from IA32_VMX_BASIC into the first word (SDM 24.2), VMCLEAR it (launch state clear); undo on failure
     *(uint32_t *)phys_to_virt(page) = VMX_BASIC_REVISION(vmx.caps.basic);
     if (vmclear(page) < 0) {
         pmm_free_page(page);
         return 0;
     }
+    // SOLUTION(V2-vmcs) END
     return page;
 }
 

@@ -44,6 +44,7 @@ static void swap_memory(struct process *a, struct process *b)
    stack with argc/argv, every other register zero, a fresh FPU state. */
 static void exec_start_frame(struct thread *self, const struct user_entry *e)
 {
+    // SOLUTION(A3-exec) BEGIN: self's saved user frame: the new entry, the stack with argc/argv (usermode_frame_init), still in the system call; a fresh FPU state, loaded
     struct trap_frame *f = thread_user_frame(self);
     usermode_frame_init(f, e->rip, e->rsp, e->argc, e->argv);
     f->vector = SYSCALL_VECTOR;   /* still in the system call (process_exit_paths.c) */
@@ -51,6 +52,7 @@ static void exec_start_frame(struct thread *self, const struct user_entry *e)
     cpu_fpu_init_image(self->fpu);
     cpu_fpu_restore(self->fpu);
     irq_restore(irq);
+    // SOLUTION(A3-exec) END
 }
 
 /*
@@ -62,6 +64,9 @@ static void exec_start_frame(struct thread *self, const struct user_entry *e)
 void exec_replace_image(struct process *p, struct process *img, struct thread *self,
                         const struct user_entry *e)
 {
+    // SOLUTION(A3-exec) BEGIN: under p->lock swap p's and img's memory, switch to the new page tables (interrupts off) and take the new stack slot; rename p and self; forget the other threads; set up self's start frame
+    // SOLUTION(A3-exec) STUB: (void)swap_memory;
+    // SOLUTION(A3-exec) STUB: (void)exec_start_frame;
     mutex_lock(&p->lock);
     swap_memory(p, img);
     bool irq = irq_save();
@@ -73,6 +78,7 @@ void exec_replace_image(struct process *p, struct process *img, struct thread *s
     mutex_unlock(&p->lock);
     process_forget_other_threads(p, self);
     exec_start_frame(self, e);
+    // SOLUTION(A3-exec) END
 }
 
 int process_exec(const char *path, int argc, char *const argv[])

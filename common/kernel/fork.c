@@ -33,6 +33,8 @@
    is left alone. 0 or -ENOMEM/-EAGAIN. Caller holds parent->lock. */
 static int fork_share_page(struct process *parent, struct process *child, uint64_t va)
 {
+    // SOLUTION(A2-fork) BEGIN: skip unmapped (or already shared) pages; a writable page becomes read-only + PTE_COW; one more page reference (page_ref_get); map it in the child, then remap it in the parent
+    // SOLUTION(A2-fork) STUB: return -ENOSYS;
     uint64_t pa, flags;
     if (!paging_lookup(parent->root, va, &pa, &flags) || paging_lookup(child->root, va, NULL, NULL))
         return 0;
@@ -49,6 +51,7 @@ static int fork_share_page(struct process *parent, struct process *child, uint64
     }
     child->pages++;
     return paging_map(parent->root, va, pa, flags);   /* flushes the parent's TLB entry */
+    // SOLUTION(A2-fork) END
 }
 
 static int fork_share_range(struct process *parent, struct process *child, uint64_t start,
@@ -103,9 +106,11 @@ static struct thread *fork_copy_thread(struct process *child, struct thread *sel
     struct thread *t = uthread_new(child, self->stack_slot, 0, 0, 0, 0);
     if (!t)
         return NULL;
+    // SOLUTION(A2-fork) BEGIN: the child's saved user registers are the caller's at the system call, except rax = 0 (fork's result in the child)
     struct trap_frame *frame = thread_user_frame(t);
     *frame = *thread_user_frame(self);
     frame->rax = 0;
+    // SOLUTION(A2-fork) END
     bool irq = irq_save();
     cpu_fpu_save(t->fpu);        /* the live registers are the caller's user state */
     irq_restore(irq);

@@ -52,8 +52,8 @@ static void rq_push(struct thread *t)
 
 static struct thread *rq_pop(void)
 {
-    // SOLUTION(A1-sched) BEGIN: unlink and return the run queue head (NULL if empty)
-    // SOLUTION(A1-sched) STUB: return NULL;
+    // SOLUTION(A1-threads) BEGIN: unlink and return the run queue head (NULL if empty)
+    // SOLUTION(A1-threads) STUB: return NULL;
     struct thread *t = rq_head;
     if (t) {
         rq_head = t->run_next;
@@ -62,7 +62,7 @@ static struct thread *rq_pop(void)
         t->run_next = NULL;
     }
     return t;
-    // SOLUTION(A1-sched) END
+    // SOLUTION(A1-threads) END
 }
 
 void sched_make_runnable(struct thread *t)
@@ -143,9 +143,9 @@ static void switch_to(struct thread *prev, struct thread *next)
 static void schedule(void)
 {
     struct thread *prev = current;
-    // SOLUTION(A1-sched) BEGIN: round robin: requeue a RUNNING prev (not idle), next = queue head or idle
-    // SOLUTION(A1-sched) STUB: struct thread *next = idle;   /* only the idle thread ever runs */
-    // SOLUTION(A1-sched) STUB: (void)rq_pop;
+    // SOLUTION(A1-threads) BEGIN: round robin: requeue a RUNNING prev (not idle), next = queue head or idle
+    // SOLUTION(A1-threads) STUB: struct thread *next = idle;   /* only the idle thread ever runs */
+    // SOLUTION(A1-threads) STUB: (void)rq_pop;
     if (prev->state == THREAD_RUNNING) {
         prev->state = THREAD_RUNNABLE;
         if (prev != idle)
@@ -154,7 +154,7 @@ static void schedule(void)
     struct thread *next = rq_pop();
     if (!next)
         next = idle;
-    // SOLUTION(A1-sched) END
+    // SOLUTION(A1-threads) END
     next->state = THREAD_RUNNING;
     slice_left = SCHED_SLICE_TICKS;
     need_resched = false;

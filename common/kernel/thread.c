@@ -41,6 +41,8 @@ const char *thread_name(const struct thread *t) { return t->name; }
    thread_trampoline with r12 = t (see context_switch.asm for the order). */
 static void thread_build_first_frame(struct thread *t, uint64_t top)
 {
+    // SOLUTION(A1-threads) BEGIN: 7 words below top (r15 r14 r13 r12=t rbx rbp, return address thread_trampoline); t->saved_rsp = the lowest
+    // SOLUTION(A1-threads) STUB: panic("thread %s: thread_build_first_frame is not written yet", t->name);
     uint64_t *sp = (uint64_t *)(top - 9 * 8);  /* rsp % 16 == 0 after ret */
     sp[0] = 0;                            /* r15 */
     sp[1] = 0;                            /* r14 */
@@ -50,6 +52,7 @@ static void thread_build_first_frame(struct thread *t, uint64_t top)
     sp[5] = 0;                            /* rbp */
     sp[6] = (uint64_t)thread_trampoline;  /* return address of context_switch */
     t->saved_rsp = (uint64_t)sp;
+    // SOLUTION(A1-threads) END
 }
 
 struct thread *thread_alloc(const char *name, thread_fn fn, void *arg)
@@ -122,12 +125,15 @@ NORETURN void thread_exit(void)
         process_thread_exiting(t);
     if (t->held)
         panic("thread %s (%d) exits while holding mutex %s", t->name, t->tid, mutex_name(t->held));
+    // SOLUTION(A1-threads) BEGIN: interrupts off, mark t DEAD, push it on dead_head for the reaper, wake the reaper, block for good
+    // SOLUTION(A1-threads) STUB: panic("thread_exit of %s (%d): not written yet", t->name, t->tid);
     cli();
     t->state = THREAD_DEAD;
     t->dead_next = dead_head;
     dead_head = t;
     sched_wake(reaper);
     sched_block_current();
+    // SOLUTION(A1-threads) END
     panic("dead thread %s ran again", t->name);
 }
 
@@ -191,11 +197,13 @@ void thread_join(struct thread *t)
 {
     if (t == thread_current())
         panic("thread %s (%d) joins itself", t->name, t->tid);
+    // SOLUTION(A1-threads) BEGIN: sleep on t->joiners (interrupts off) until the reaper has reaped t, then free t
     bool irq = irq_save();
     while (!t->reaped)
         waitqueue_block_current(&t->joiners);
     irq_restore(irq);
     kfree(t);
+    // SOLUTION(A1-threads) END
 }
 
 /* The tick at which a sleep of ms milliseconds (> 0) ends. */

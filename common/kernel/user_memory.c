@@ -68,6 +68,8 @@ void umem_unmap_range(struct process *p, uint64_t start, uint64_t end)
 
 int cow_copy_page(struct process *p, uint64_t va, uint64_t pa, uint64_t flags)
 {
+    // SOLUTION(A2-fork) BEGIN: the last sharer maps the page writable again; otherwise copy it into a new user page, map that writable (without PTE_COW) and drop one reference to the old one
+    // SOLUTION(A2-fork) STUB: return -ENOSYS;
     uint64_t writable = (flags | PTE_WRITE) & ~PTE_COW;
     if (page_ref_count(pa) == 1)     /* every other sharer has let go */
         return paging_map(p->root, va, pa, writable);
@@ -81,6 +83,7 @@ int cow_copy_page(struct process *p, uint64_t va, uint64_t pa, uint64_t flags)
     }
     user_page_put(pa);               /* p's reference moved to the copy */
     return 0;
+    // SOLUTION(A2-fork) END
 }
 
 bool umem_in_stack_region(const struct process *p, uint64_t va)

@@ -16,9 +16,11 @@ File format (one check per line; '#' starts a comment line):
   timeout SECONDS             whole boot (default 60, bochs 120)
   status ok|fail|panic|any    how the run must end (default ok): ok = powered off
                               with POWER_EXIT_OK; panic = KERNEL PANIC/EXCEPTION
-  label NAME...               tags, e.g. an assignment (A2-cpuid); --label NAME
+  label NAME...               tags, e.g. an assignment (V4-exits); --label NAME
                               runs only the groups that carry NAME; groups
                               labelled slow run only with --label slow
+  points N                    the group's weight for `utils/sweb grade` (default 1;
+                              all or nothing: N when every check passes, else 0)
   extra DIR                   boot an image whose /extra is DIR (relative to the
                               build directory, e.g. linux-guest from
                               `utils/sweb guests linux`), built once in
@@ -51,7 +53,7 @@ Transcripts are saved in BUILD/systest/GROUP.log.
 """
 
 import argparse
-import concurrent.futures
+import queue
 import re
 import sys
 import tempfile
@@ -70,6 +72,7 @@ class Group:
         self.emu, self.mem, self.cmdline = "qemu", emulator.DEFAULT_MEM, None
         self.timeout, self.status = None, "ok"
         self.labels = []
+        self.points = 1
         self.extra = None
         self.checks = []      # (kind, arg, command_index or None, description)
         self.commands = []
@@ -119,6 +122,10 @@ def parse_line(g, word, rest, line, where):
         if not rest:
             raise SystemExit(f"{where}: label NAME...")
         g.labels += rest.split()
+    elif word == "points":
+        if not re.fullmatch(r"[0-9]+", rest) or int(rest) == 0:
+            raise SystemExit(f"{where}: points N (a whole number above 0)")
+        g.points = int(rest)
     elif word in ("log", "log~", "nolog", "gdblog", "gdblog~", "nogdblog"):
         g.checks.append((word, rest, None, f"{word} {rest}"))
     elif word == "value":
@@ -267,37 +274,108 @@ def report(g, result, outcomes, build_dir, show):
     return len(outcomes) - len(failed), len(failed)
 
 
-def run(build_dir, jobs=2, only=None, files=None, show=False, labels=None):
-    """Run the groups of files (default tests/system/*.test), only those whose name
-    matches only and that carry one of labels if given; return (passed, failed)."""
-    if not (Path(build_dir) / "sweb.iso").exists():
-        print(f"== system tests: no {Path(build_dir) / 'sweb.iso'}; build first", flush=True)
-        return 0, 1
+class Scheduler:
+    """A pool of worker threads running tasks by priority (lower first, then in
+    order of submission); a task's `then(result)` runs on the caller's thread in
+    drain(), returns (passed, failed) and may submit follow-up tasks."""
+
+    def __init__(self, jobs):
+        self.jobs, self.queue, self.done = max(1, jobs), queue.PriorityQueue(), queue.Queue()
+        self.seq, self.outstanding = 0, 0
+
+    def submit(self, priority, fn, args, then):
+        self.seq += 1
+        self.outstanding += 1
+        self.queue.put((priority, self.seq, fn, args, then))
+
+    def _worker(self):
+        while True:
+            _, _, fn, args, then = self.queue.get()
+            if fn is None:
+                return
+            try:
+                self.done.put((then, fn(*args), None))
+            except BaseException as e:      # reported by drain(), the pool lives on
+                self.done.put((then, None, e))
+
+    def drain(self):
+        """Run until no task is left; return the summed (passed, failed)."""
+        workers = [threading.Thread(target=self._worker, daemon=True) for _ in range(self.jobs)]
+        for w in workers:
+            w.start()
+        passed = failed = 0
+        try:
+            while self.outstanding:
+                then, result, error = self.done.get()
+                self.outstanding -= 1
+                if error is not None:
+                    print(f"FAIL internal error in a test task: {error!r}", flush=True)
+                    failed += 1
+                    continue
+                p, f = then(result)
+                passed, failed = passed + p, failed + f
+        finally:
+            for i in range(len(workers)):      # sorts after every task: workers stop
+                self.queue.put((float("inf"), i, None, None, None))
+        return passed, failed
+
+
+def load(files=None):
+    """Every group of files (default tests/system/*.test)."""
     files = files or sorted(HERE.glob("*.test"))
-    groups = [g for f in files for g in parse(f)]
+    return [g for f in files for g in parse(f)]
+
+
+def select(groups, only=None, labels=None, quiet=False):
+    """The groups whose name matches the regex only and that carry one of labels
+    (those labelled slow only when labels has slow)."""
     if only:
         groups = [g for g in groups if re.search(only, g.name)]
     if not labels or "slow" not in labels:
         slow = [g for g in groups if "slow" in g.labels]
-        if slow:
+        if slow and not quiet:
             print(f"== system tests: {len(slow)} group(s) labelled slow left out "
                   "(--label slow runs them)", flush=True)
         groups = [g for g in groups if "slow" not in g.labels]
     if labels:
         groups = [g for g in groups if set(labels) & set(g.labels)]
-        if not groups:
-            print(f"== system tests: no group carries label {' or '.join(labels)}", flush=True)
-            return 0, 1
-    # the slow emulator first, so parallel jobs end together
-    groups.sort(key=lambda g: g.emu != "bochs")
+    return groups
+
+
+def boot_priority(g):
+    """The slow emulator first, so that parallel jobs end together."""
+    return 0 if g.emu == "bochs" else 1
+
+
+def run(build_dir, jobs=2, only=None, files=None, show=False, labels=None, side=None,
+        results=None):
+    """Run the groups of files (default tests/system/*.test), only those whose name
+    matches only and that carry one of labels if given; return (passed, failed).
+    side(scheduler), if given, submits more tasks to the same worker pool (they run
+    in parallel with the boots); results, if a dict, receives {group name: (group,
+    [(desc, ok, why)])}."""
+    if not (Path(build_dir) / "sweb.iso").exists():
+        print(f"== system tests: no {Path(build_dir) / 'sweb.iso'}; build first", flush=True)
+        return 0, 1
+    groups = select(load(files), only, labels)
+    if labels and not groups:
+        print(f"== system tests: no group carries label {' or '.join(labels)}", flush=True)
+        return 0, 1
     print(f"== system tests: {len(groups)} boots, {jobs} in parallel", flush=True)
     t0 = time.monotonic()
-    passed = failed = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_group, g, Path(build_dir)) for g in groups]
-        for fut in concurrent.futures.as_completed(futures):
-            p, f = report(*fut.result(), build_dir, show)
-            passed, failed = passed + p, failed + f
+    sched = Scheduler(jobs)
+
+    def then(res):
+        g, result, outcomes = res
+        if results is not None:
+            results[g.name] = (g, outcomes)
+        return report(g, result, outcomes, build_dir, show)
+
+    for g in groups:
+        sched.submit(boot_priority(g), run_group, (g, Path(build_dir)), then)
+    if side is not None:
+        side(sched)
+    passed, failed = sched.drain()
     print(f"== system tests: {passed} passed, {failed} failed "
           f"({time.monotonic() - t0:.1f} s)", flush=True)
     return passed, failed

@@ -38,8 +38,8 @@ static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(
                                                                               struct vmx_trace_entry *x)
 {
     vcpu_count_cpuid_leaf(v, (uint32_t)v->gpr[GPR_RAX]);   /* per leaf over the run (vmstat -d) */
-    // SOLUTION(A2-cpuid) BEGIN: RAX..RDX = host CPUID for plain leaves, exit_cpuid_policy() for the others
-    // SOLUTION(A2-cpuid) STUB: (void)v;
+    // SOLUTION(V4-exits) BEGIN: RAX..RDX = host CPUID for plain leaves, exit_cpuid_policy() for the others
+    // SOLUTION(V4-exits) STUB: (void)v;
     uint64_t a = v->gpr[GPR_RAX], b, c = v->gpr[GPR_RCX], d;
     uint32_t leaf = (uint32_t)a;
     x->qualification = leaf;   /* the trace's qualification of a CPUID exit: the leaf */
@@ -52,7 +52,7 @@ static inline __attribute__((always_inline)) enum exit_action exit_cpuid_inline(
         v->gpr[GPR_RCX] = c;
         v->gpr[GPR_RDX] = d;
     }
-    // SOLUTION(A2-cpuid) END
+    // SOLUTION(V4-exits) END
     exit_skip_instruction_at(x->rip);
     return EXIT_RESUME;
 }
