@@ -85,11 +85,18 @@ enum exit_action exit_dispatch(struct vcpu *v)
     return a;
 }
 
+/* Exceptions that push an error code in protected mode: #DF, #TS, #NP,
+   #SS, #GP, #PF, #AC (SDM Vol. 3A Table 6-1). VM entry insists on exactly
+   these (SDM 26.2.1.3), so the vector decides, not the caller. */
+static bool pushes_error_code(unsigned vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+}
+
 void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code, uint32_t error_code)
 {
     /* Real mode delivers no error codes (SDM 26.2.1.3). */
-    if (!(vmcs_readnat(GUEST_CR0) & CR0_PE))
-        has_error_code = false;
+    has_error_code = (vmcs_readnat(GUEST_CR0) & CR0_PE) && pushes_error_code(vector);
     uint32_t info = INTR_INFO_VALID | (INTR_TYPE_HW_EXCEPTION << 8) | vector;
     if (has_error_code) {
         info |= INTR_INFO_DELIVER_CODE;

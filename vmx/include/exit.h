@@ -64,7 +64,9 @@ void exit_owe_single_step(void);
 static inline unsigned exit_guest_cpl(void) { return AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)); }
 
 /* Inject a hardware exception at the next entry (RIP not advanced: faults
-   report the faulting instruction). */
+   report the faulting instruction). The error code goes with it exactly
+   for the vectors that push one in protected mode (8, 10-14, 17), never in
+   real mode, whatever has_error_code says (a mismatch would fail the entry). */
 void exit_inject_exception(struct vcpu *v, unsigned vector, bool has_error_code, uint32_t error_code);
 static inline enum exit_action exit_inject_ud(struct vcpu *v)
 {
