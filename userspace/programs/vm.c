@@ -94,9 +94,6 @@ static int fail(const char *what)
         fprintf(stderr, "vm: the VM is not running\n");
     else if (err == ENXIO)
         fprintf(stderr, "vm: part of that guest memory is not mapped (vm info N lists what is)\n");
-    else if (err == ENOMEM && strncmp(what, "map", 3) == 0)
-        fprintf(stderr, "vm: the host has too little free memory for that: boot it with more "
-                        "(SWEB_MEM=512 utils/sweb run)\n");
     else if (err == EEXIST)
         fprintf(stderr, "vm: part of that range is mapped already (vm protect changes rights)\n");
     return 1;
