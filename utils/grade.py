@@ -76,13 +76,17 @@ def total(scores):
 
 def report_line(s, width=32):
     """'GOOD name  3/3 points  (12/12 checks)' for one group, plus one indented
-    line per failed check (its first line of explanation)."""
+    line per failed check: the first line of why it failed (and, when that
+    introduces the output, the output's first line)."""
     pts = f"{s.earned}/{s.points}"
     head = (f"{'GOOD' if s.good else 'BAD '} {s.name:<{width}} {pts:>5} points  "
             f"({s.checks - len(s.failed)}/{s.checks} checks)")
     lines = [head]
     for desc, why in s.failed:
-        first = why.strip().split("\n")[0] if why else ""
+        parts = [ln.strip() for ln in (why or "").strip().split("\n") if ln.strip()]
+        first = parts[0] if parts else ""
+        if first.endswith(":") and len(parts) > 1:
+            first = f"{first} {parts[1][:100]}"
         lines.append(f"       failed: {desc}" + (f"  -> {first}" if first else ""))
     return "\n".join(lines)
 

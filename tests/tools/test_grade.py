@@ -102,7 +102,7 @@ def test_scoring():
     expect(grade.report_line(a, width=8) == "GOOD alpha      3/3 points  (2/2 checks)",
            f"GOOD line (got {grade.report_line(a, width=8)!r})")
     want_b = ("BAD  beta       0/2 points  (1/2 checks)\n"
-              "       failed: $ vm run x => y  -> no such line in:")
+              "       failed: $ vm run x => y  -> no such line in: zzz")
     expect(grade.report_line(b, width=8) == want_b, f"BAD line with the failed check (got {grade.report_line(b, width=8)!r})")
     doc = grade.json_doc("Z9-test", [a, b])
     expect(doc["score"] == 3 and doc["max"] == 5 and doc["full"] is False
