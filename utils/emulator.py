@@ -240,7 +240,7 @@ class QemuMachine(Machine):
             "-display", "none", "-serial", "stdio", "-monitor", "none"]
         if self.com2_relay:
             self.com2_port = free_port()
-            argv += ["-serial", f"tcp:127.0.0.1:{self.com2_port},server=on,wait=off"]
+            argv += ["-serial", f"tcp:127.0.0.1:{self.com2_port},server=on,wait=off,nodelay=on"]
         self._err = open(self.workdir / "emu.log", "wb")
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self._err, start_new_session=True)
@@ -385,6 +385,10 @@ class Com2Relay:
                     data = self.emu.recv(65536)
                     if not data:
                         break              # the emulator ended
+                    # ACK at once: the emulators write byte by byte without
+                    # TCP_NODELAY, so Nagle holds each next byte until our
+                    # (otherwise delayed, 40 ms) ACK comes
+                    self.emu.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
                     if client:
                         client.sendall(data)
                 if client and client in ready:
@@ -766,7 +770,7 @@ def interactive(emu, iso, mem=DEFAULT_MEM, gdb_wait=False, bochs_debugger=False,
         return _interactive_bochs(iso, mem, work, gui, bochs_debugger, kernel_elf, stub)
     argv = qemu_argv(iso, mem, kvm=(emu == "kvm")) + ["-serial", "mon:stdio"]
     if stub:
-        argv += ["-serial", f"tcp:127.0.0.1:{GDB_PORT},server=on,wait=off"]
+        argv += ["-serial", f"tcp:127.0.0.1:{GDB_PORT},server=on,wait=off,nodelay=on"]
     if not gui:
         argv += ["-display", "none"]
     if gdb_wait:

@@ -276,7 +276,7 @@ int vm_start(struct vm *vm)
     if (err)
         goto out;
     uint64_t budget = vm->time_limit_ms ? vm->time_limit_ms * (vmx.tsc_hz / 1000) : 0;
-    platform_set_machine(&vm->platform, vm_ram_end(vm), 0, (unsigned)vm->nvcpus);   /* GPAs end at 4 GiB */
+    platform_set_machine(&vm->platform, ept_ram_end(&vm->ept), 0, (unsigned)vm->nvcpus);   /* GPAs end at 4 GiB */
     spin_lock(&vm->stop_lock);
     vm->running_vcpus = vm->nvcpus;
     vm->state = VM_STATE_RUNNING;

@@ -43,6 +43,8 @@ isr_stub_%1:
 %endrep
 
 ; Common entry: vector and error code are on the stack.
+extern smap_enabled
+
 isr_common:
     test qword [rsp + 24], 3            ; cs of the interrupted code (rsp+0 vector, +8 error, +16 rip)
     jz .kernel_entry
@@ -50,6 +52,10 @@ isr_common:
 .kernel_entry:
     TRAP_FRAME_PUSH_GPRS                ; rsp now points at struct trap_frame
     cld                                 ; the C ABI wants DF clear
+    cmp byte [rel smap_enabled], 0      ; SMAP (paging.c)? then AC must be 0 in the handler:
+    je .ac_clear                        ; ring 3 may have set it, or a user copy was running
+    clac                                ; (the interrupted AC is in the frame; iretq restores it)
+.ac_clear:
     mov rdi, rsp                        ; argument: the frame
     ; A fake call frame (saved rbp, interrupted rip) links the backtrace of
     ; anything called from here through the interrupted function.

@@ -26,6 +26,7 @@
 #include "x86.h"
 
 #define CPUID_7_EBX_SMEP (1u << 7)
+#define CPUID_7_EBX_SMAP (1u << 20)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_80000001_EDX_NX (1u << 20)
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26)
@@ -257,15 +258,23 @@ static void map_image_range(uint64_t root, const char *start, const char *end, u
             panic("paging: cannot map the kernel image at 0x%lx", va);
 }
 
-bool cpu_has_smep(void)
+/* CPUID.(EAX=7,ECX=0):EBX, 0 where leaf 7 does not exist. */
+static uint32_t cpuid_7_ebx(void)
 {
     uint32_t a, b, c, d;
     cpuid(0, 0, &a, &b, &c, &d);
     if (a < 7)
-        return false;
+        return 0;
     cpuid(7, 0, &a, &b, &c, &d);
-    return (b & CPUID_7_EBX_SMEP) != 0;
+    return b;
 }
+
+bool cpu_has_smep(void) { return (cpuid_7_ebx() & CPUID_7_EBX_SMEP) != 0; }
+bool cpu_has_smap(void) { return (cpuid_7_ebx() & CPUID_7_EBX_SMAP) != 0; }
+
+/* Read by the user-copy routines and the interrupt entry (NASM): whether
+   stac/clac exist and must be used (they #UD without SMAP). */
+uint8_t smap_enabled;
 
 void paging_init(void)
 {
@@ -296,6 +305,10 @@ void paging_init(void)
         write_cr4(read_cr4() | CR4_PGE);
     if (cpu_has_smep())
         write_cr4(read_cr4() | CR4_SMEP);   /* a kernel jump into user memory faults */
+    if (cpu_has_smap()) {                   /* ... and so does any other kernel access to it, */
+        write_cr4(read_cr4() | CR4_SMAP);   /* except in uaccess_copy.asm (stac ... clac) */
+        smap_enabled = 1;
+    }
     kernel_root = root;
     direct_map_size = size;
 }

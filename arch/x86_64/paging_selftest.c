@@ -3,14 +3,18 @@
  * in the running kernel: section rights of the image, the direct map, no
  * identity map, CR0.WP, a user mapping in a fresh address space, a kernel
  * mapping made after the address space was created being visible in it
- * (shared PDPTs), and that destroying the address space returns every page.
- * Prints "paging selftest: ok" or the first failed check. Boot thread only.
+ * (shared PDPTs), SMAP where the CPU has it (a kernel read of the user
+ * page faults, the copy routine reads it), and that destroying the address
+ * space returns every page. Prints "paging selftest: ok" (with whether SMAP
+ * was checked) or the first failed check. Boot thread only.
  */
 #include "errno.h"
 #include "kprintf.h"
 #include "paging.h"
 #include "pmm.h"
+#include "safe_read.h"
 #include "selftest.h"
+#include "uaccess.h"
 #include "x86.h"
 
 #define CHECK(cond)                                                         \
@@ -33,6 +37,7 @@ static int check_kernel_tables(void)
     CHECK((read_cr3() & PTE_ADDR_MASK) == root);
     CHECK(read_cr0() & (1ull << 16));   /* CR0.WP */
     CHECK(!cpu_has_smep() || (read_cr4() & (1ull << 20)));   /* CR4.SMEP where offered */
+    CHECK(cpu_has_smap() == ((read_cr4() & (1ull << 21)) != 0));   /* CR4.SMAP exactly where offered */
     CHECK(paging_lookup(root, (uint64_t)kernel_text_start, &pa, &fl));
     CHECK(pa == (uint64_t)kernel_text_start - KERNEL_VMA);
     CHECK(!(fl & PTE_WRITE) && !(fl & PTE_NX));
@@ -66,10 +71,14 @@ static int check_address_space(void)
     *(volatile uint64_t *)phys_to_virt(page) = 0x1234567890ABCDEFull;
     *(volatile uint64_t *)phys_to_virt(kpage) = 42;
     paging_switch(as);
-    uint64_t seen_user = *(volatile uint64_t *)USER_VA;
+    uint64_t seen_user = 0, seen_direct = 0;
+    int copy_err = copy_from_user(&seen_user, USER_VA, sizeof(seen_user));
+    int direct_err = safe_read_u64(USER_VA, &seen_direct);   /* a plain kernel load */
     uint64_t seen_kernel = *(volatile uint64_t *)KERNEL_TEST_VA;
     paging_switch(paging_kernel_root());
-    CHECK(seen_user == 0x1234567890ABCDEFull && seen_kernel == 42);
+    CHECK(copy_err == 0 && seen_user == 0x1234567890ABCDEFull && seen_kernel == 42);
+    /* SMAP (SDM Vol. 3A 4.6.1): outside the copy routines the load faults */
+    CHECK(smap_enabled ? direct_err == -EFAULT : direct_err == 0 && seen_direct == 0x1234567890ABCDEFull);
 
     CHECK(paging_unmap(as, USER_VA) == page);
     CHECK(!paging_lookup(as, USER_VA, &pa, &fl));
@@ -86,7 +95,8 @@ static int paging_selftest(void)
 {
     if (check_kernel_tables() || check_address_space())
         return 1;
-    kprintf("paging selftest: ok\n");
+    kprintf("paging selftest: ok (%s)\n", smap_enabled ? "SMAP on: a kernel read of user memory faults outside the copy routines"
+                                                        : "this CPU has no SMAP");
     return 0;
 }
 

@@ -5,10 +5,12 @@
  * interrupt while the kernel runs, so Ctrl-C from gdb stops it, and by
  * polling while it is stopped.
  *
- * The FIFOs stay off: whatever gdb sent before the kernel got here sits in
- * the receive register or in the emulator's socket (QEMU and Bochs deliver
- * the next byte only once the last was read) and is not cleared by a FIFO
- * reset. Interrupts off in the IRQ handler; the polled calls run stopped.
+ * The FIFOs go on (Bochs polls a FIFO-less port's socket only every 100 ms
+ * of guest time, which made every packet take that long), but only after
+ * the byte gdb may already have sent is taken out of the receive register:
+ * enabling the FIFO drops it in QEMU and Bochs, and the emulators deliver
+ * the rest of what gdb sent only once that one was read. Interrupts off in
+ * the IRQ handler; the polled calls run stopped.
  */
 #include "serial_com2.h"
 #include "errno.h"
@@ -19,6 +21,7 @@
 #define REG_DATA 0
 #define REG_IER 1
 #define REG_IIR 2
+#define REG_FCR 2
 #define REG_LCR 3
 #define REG_MCR 4
 #define REG_LSR 5
@@ -29,18 +32,25 @@
 #define LSR_NO_UART 0xFF                /* reads of an absent port */
 #define IER_RX_AVAILABLE 0x01
 #define MCR_DTR_RTS_OUT2 0x0B           /* OUT2 gates the IRQ line on PCs */
+#define FCR_ENABLE_CLEAR_TRIGGER1 0x07  /* FIFOs on, both cleared, IRQ at 1 byte */
 #define DIVISOR_115200 1                /* 1.8432 MHz / (16 * 115200) */
 
 static void (*byte_handler)(uint8_t byte, void *frame);
 
-void com2_init(void)
+size_t com2_init(uint8_t *early, size_t max)
 {
+    size_t n = 0;
+    int c;
     outb(COM2 + REG_IER, 0x00);
+    while (n < max && (c = com2_poll()) >= 0)
+        early[n++] = (uint8_t)c;
     outb(COM2 + REG_LCR, LCR_DLAB);
     outb(COM2 + REG_DATA, DIVISOR_115200);
     outb(COM2 + REG_IER, 0x00);         /* divisor high byte while DLAB = 1 */
     outb(COM2 + REG_LCR, LCR_8N1);
+    outb(COM2 + REG_FCR, FCR_ENABLE_CLEAR_TRIGGER1);
     outb(COM2 + REG_MCR, MCR_DTR_RTS_OUT2);
+    return n;
 }
 
 void com2_putc(uint8_t c)

@@ -1,8 +1,8 @@
 /*
  * Console output to COM1 and the VGA text console.
  *
- * Until the scheduler starts (and again from a panic or power-off on),
- * output is written at once: COM1 polled, VGA drawn, interrupts off for
+ * Until the scheduler starts (and again from a panic or power-off on; for
+ * good with `console=sync` on the command line), output is written at once: COM1 polled, VGA drawn, interrupts off for
  * the call. From sched_start on it is asynchronous: console_write copies
  * the bytes into one ring (console_ring.c) and returns; COM1 takes them
  * from its transmit interrupt (serial.c) and a console thread draws them on
@@ -18,7 +18,9 @@
  * transmit interrupt takes it too (nobody holding it can be interrupted).
  */
 #include "console.h"
+#include "cmdline.h"
 #include "console_ring.h"
+#include "kstring.h"
 #include "sched.h"
 #include "serial.h"
 #include "spinlock.h"
@@ -134,6 +136,9 @@ static void vga_thread(void *arg)
 
 void console_start_async(void)
 {
+    const char *mode = cmdline_get("console");
+    if (mode && strcmp(mode, "sync") == 0)
+        return;                        /* console=sync: every line out before the call returns */
     struct thread *t = thread_create("console", vga_thread, NULL);
     if (!t)
         return;                        /* stays synchronous: slower, nothing lost */

@@ -390,7 +390,8 @@ void gdb_init(void)
         kprintf("gdb: unknown mode gdb=%s (use gdb=com2 or gdb=wait); stub off\n", mode);
         return;
     }
-    com2_init();
+    uint8_t early[16];
+    size_t nearly = com2_init(early, sizeof(early));
     gdb_session_init(&gdb.session, &kernel_target, NULL, com2_send, NULL);
     if (com2_enable_receive(com2_byte) < 0) {
         kprintf("gdb: IRQ 3 is taken; stub off\n");
@@ -398,6 +399,8 @@ void gdb_init(void)
     }
     gdb.armed = true;
     kprintf("gdb: stub on COM2 (0x2F8, IRQ 3)%s\n", wait ? ", waiting for gdb to attach" : "");
+    for (size_t i = 0; i < nearly; i++)
+        gdb_session_feed(&gdb.session, early[i]);   /* a packet gdb began before we listened */
     if (wait)
         gdb_breakpoint();            /* gdb's first view: kmain, right here */
 }

@@ -138,18 +138,44 @@ void gdb_reply_error(struct gdb_reply *r, uint8_t code)
     gdb_reply_char(r, gdb_hex_digit(code));
 }
 
+/* How many of the repeats of c after its first copy one `*` code can say
+   (E.1: the count byte is repeats + 29, printable, and never `#` or `$`). */
+static size_t rle_repeats(size_t run)
+{
+    size_t r = MIN(run - 1, (size_t)(GDB_RLE_MAX - GDB_RLE_BASE));
+    while (r + GDB_RLE_BASE == '#' || r + GDB_RLE_BASE == '$')
+        r--;                             /* 6 and 7 repeats are not allowed: take 5 */
+    return r;
+}
+
 size_t gdb_frame(char *out, size_t cap, const char *payload, size_t n)
 {
-    if (cap < 4 || n > cap - 4)
+    size_t o = 1, i = 0;
+    if (cap < 4)
         return 0;
-    uint8_t sum = gdb_checksum(payload, n);
     out[0] = '$';
-    for (size_t i = 0; i < n; i++)
-        out[1 + i] = payload[i];
-    out[n + 1] = '#';
-    out[n + 2] = gdb_hex_digit(sum >> 4);
-    out[n + 3] = gdb_hex_digit(sum);
-    return n + 4;
+    while (i < n) {
+        size_t run = 1;
+        while (i + run < n && payload[i + run] == payload[i])
+            run++;
+        size_t rep = run > GDB_RLE_MIN ? rle_repeats(run) : 0;
+        size_t need = rep ? 3 : 1;
+        if (o + need + 3 > cap)
+            return 0;
+        out[o++] = payload[i];
+        if (rep) {
+            out[o++] = '*';
+            out[o++] = (char)(rep + GDB_RLE_BASE);
+            i += rep + 1;
+        } else {
+            i++;
+        }
+    }
+    uint8_t sum = gdb_checksum(out + 1, o - 1);
+    out[o++] = '#';
+    out[o++] = gdb_hex_digit(sum >> 4);
+    out[o++] = gdb_hex_digit(sum);
+    return o;
 }
 
 void gdb_rx_reset(struct gdb_rx *rx)

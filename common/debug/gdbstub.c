@@ -99,7 +99,6 @@ void gdb_session_stopped(struct gdb_session *s, const struct gdb_stop *stop)
 {
     s->stop = *stop;
     s->g_thread = 0;
-    gdb_rx_reset(&s->rx);
     if (s->wants_stop_reply) {
         s->wants_stop_reply = false;
         send_stop_reply(s);

@@ -52,7 +52,12 @@ void gdb_reply_escaped(struct gdb_reply *r, const void *data, size_t n);
 void gdb_reply_error(struct gdb_reply *r, uint8_t code);
 
 /* Frame a payload for sending: `$`, payload, `#`, two hex digits into out
-   (cap bytes). Returns the frame length, or 0 when it does not fit. */
+   (cap bytes), runs of more than GDB_RLE_MIN equal bytes run-length encoded
+   as `c*N` (E.1 "Overview": N - 29 more copies of c; the g reply is half
+   zeros). Returns the frame length, or 0 when it does not fit. */
+#define GDB_RLE_MIN 3
+#define GDB_RLE_BASE 29
+#define GDB_RLE_MAX 126
 size_t gdb_frame(char *out, size_t cap, const char *payload, size_t n);
 
 /*

@@ -124,6 +124,48 @@ static void test_frame(void **state)
     assert_int_equal(gdb_frame(out, 5, "OK", 2), 0);   /* no room for the checksum */
 }
 
+/* Expand a frame's run-length codes the way gdb's reader does (E.1). */
+static size_t rle_expand(const char *frame, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 1; i < n - 3; i++) {
+        if (frame[i] == '*') {
+            for (int k = 0; k < frame[i + 1] - 29; k++, o++)
+                out[o] = out[o - 1];
+            i++;
+        } else {
+            out[o++] = frame[i];
+        }
+    }
+    return o;
+}
+
+static void test_frame_run_length(void **state)
+{
+    (void)state;
+    char out[64], back[256];
+    /* "0000" has 3 repeats after the first: 3 + 29 = ' ' */
+    assert_int_equal(gdb_frame(out, sizeof(out), "0000", 4), 7);
+    assert_memory_equal(out, "$0* #", 5);
+    /* the checksum covers what is sent, not the expanded text */
+    assert_int_equal(gdb_checksum("0* ", 3), gdb_hex_value(out[5]) << 4 | gdb_hex_value(out[6]));
+    assert_int_equal(gdb_frame(out, sizeof(out), "000", 3), 7);   /* short runs stay as they are */
+    assert_memory_equal(out, "$000#", 5);
+    /* 7 and 8 copies would need '#' / '$' as the count: never in a frame */
+    for (size_t len = 1; len < 200; len++) {
+        char payload[200];
+        memset(payload, 'a', len);
+        payload[len / 2] = 'b';
+        char big[512];
+        size_t n = gdb_frame(big, sizeof(big), payload, len);
+        assert_true(n > 0);
+        for (size_t i = 1; i < n - 3; i++)
+            assert_true(big[i] != '#' && big[i] != '$');
+        assert_int_equal(rle_expand(big, n, back), len);
+        assert_memory_equal(back, payload, len);
+    }
+}
+
 static void test_rx_good_packet_and_controls(void **state)
 {
     (void)state;
@@ -197,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_escape_roundtrip),
         cmocka_unit_test(test_reply_overflow_and_hex_u64),
         cmocka_unit_test(test_frame),
+        cmocka_unit_test(test_frame_run_length),
         cmocka_unit_test(test_rx_good_packet_and_controls),
         cmocka_unit_test(test_rx_bad_checksum_and_bad_digits),
         cmocka_unit_test(test_rx_overlong_packet_is_bad_then_recovers),

@@ -139,12 +139,17 @@ static int setup(void **state)
     return 0;
 }
 
-/* Send payload as a framed packet; return what the session does. */
+/* Send payload as a framed packet (as gdb does: no run-length codes); return
+   what the session does. */
 static enum gdb_resume send_packet(const char *payload)
 {
     char frame[GDB_PACKET_MAX + 8];
-    size_t n = gdb_frame(frame, sizeof(frame), payload, strlen(payload));
-    assert_true(n > 0);
+    size_t len = strlen(payload);
+    assert_true(len + 4 < sizeof(frame));
+    frame[0] = '$';
+    memcpy(frame + 1, payload, len);
+    snprintf(frame + 1 + len, 4, "#%02x", gdb_checksum(payload, len));
+    size_t n = len + 4;
     wire_len = 0;
     wire[0] = '\0';
     enum gdb_resume how = GDB_STAY;
@@ -156,20 +161,30 @@ static enum gdb_resume send_packet(const char *payload)
     return how;
 }
 
-/* The payload of the last framed reply on the wire (checksum verified). */
+/* The payload of the last framed reply on the wire: checksum verified over
+   what was sent, run-length codes expanded as gdb does. */
 static const char *reply(void)
 {
-    static char out[GDB_PACKET_MAX + 1];
+    static char out[4 * GDB_PACKET_MAX + 1];
     char *start = strrchr(wire, '$');
     assert_non_null(start);
     char *hash = strchr(start, '#');
     assert_non_null(hash);
-    size_t n = (size_t)(hash - start - 1);
-    memcpy(out, start + 1, n);
-    out[n] = '\0';
+    size_t n = (size_t)(hash - start - 1), o = 0;
     unsigned sum;
     assert_int_equal(sscanf(hash + 1, "%2x", &sum), 1);
-    assert_int_equal(sum, gdb_checksum(out, n));
+    assert_int_equal(sum, gdb_checksum(start + 1, n));
+    for (size_t i = 0; i < n; i++) {
+        char c = start[1 + i];
+        if (c == '*' && o > 0 && i + 1 < n) {
+            for (int k = 0; k < start[2 + i] - 29; k++, o++)
+                out[o] = out[o - 1];
+            i++;
+        } else {
+            out[o++] = c;
+        }
+    }
+    out[o] = '\0';
     return out;
 }
 

@@ -288,6 +288,23 @@ static void test_alias_rejected(void **state)
     assert_int_equal(ept_walk(e, 0x401FF000ull, &w), -ENOENT);
 }
 
+/* The RAM firmware is told about: from 1 MiB to the first gap or read-only
+   page; ROM, aliases and read-only pages are not RAM. */
+static void test_ram_end(void **state)
+{
+    struct ept *e = *state;
+    assert_int_equal(ept_ram_end(e), 0);
+    assert_int_equal(ept_map(e, 0, HPA, 0xE0000, EPT_RWX), 0);           /* below the firmware */
+    assert_int_equal(ept_ram_end(e), 0xE0000);                          /* nothing at 1 MiB */
+    assert_int_equal(ept_map(e, MB, HPA + MB, 15 * MB, EPT_RWX), 0);     /* 2 MiB leaves from 2 MiB */
+    assert_int_equal(ept_map(e, 0xFFFE0000ull, HPA + 32 * MB, 0x20000, EPT_R | EPT_X), 0);
+    assert_int_equal(ept_map_alias(e, 0xE0000, 0xFFFE0000ull, 0x20000, EPT_RWX), 0);
+    assert_int_equal(ept_ram_end(e), 16 * MB);
+    assert_int_equal(ept_map(e, 16 * MB, HPA + 64 * MB, 0x1000, EPT_R), 0);   /* read-only: not RAM */
+    assert_int_equal(ept_map(e, 16 * MB + 0x1000, HPA + 65 * MB, 0x1000, EPT_RWX), 0);
+    assert_int_equal(ept_ram_end(e), 16 * MB);
+}
+
 static void test_eptp(void **state)
 {
     struct ept *e = *state;
@@ -307,6 +324,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_for_each_leaf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alias, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alias_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ram_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eptp, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

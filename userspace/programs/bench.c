@@ -6,7 +6,8 @@
  *     (one sample = a yield there and back, halved),
  *   - spawn + waitpid of /bin/true,
  *   - fork + waitpid (the child exits at once), fork + exec /bin/true + waitpid,
- *   - a copy-on-write fault: the first write to a page shared with a child.
+ *   - a copy-on-write fault: the first write to a page shared with a child,
+ *   - 1 MiB through a pipe from a child, in 4 KiB writes (kernel clock).
  * The absolute numbers depend on the machine (QEMU TCG is slow); compare
  * them with each other and with the kernel's own yield loop, measured the
  * same way by the boot option selftest=schedbench
@@ -176,6 +177,35 @@ static void bench_cow_fault(void)
     report("copy-on-write fault (page copy)", COW_PAGES);
 }
 
+static void bench_pipe(void)
+{
+    static char buf[4096];
+    int fds[2];
+    if (pipe(fds) < 0) {
+        printf("bench: pipe failed\n");
+        return;
+    }
+    uint64_t n0 = now_ns();
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        for (int i = 0; i < 256; i++)
+            write(fds[1], buf, sizeof(buf));
+        _exit(0);
+    }
+    close(fds[1]);
+    long total = 0, n;
+    while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+        total += n;
+    close(fds[0]);
+    int status;
+    waitpid(pid, &status);
+    uint64_t us = (now_ns() - n0) / 1000;
+    printf("bench: %-36s %8llu us for %ld bytes (%llu KiB/s)\n", "pipe, 1 MiB from a child",
+           (unsigned long long)us, total, us ? (unsigned long long)(1024ull * 1000000 / us) : 0);
+}
+
 int main(void)
 {
     bench_null_syscall();
@@ -185,6 +215,7 @@ int main(void)
     bench_fork(0);
     bench_fork(1);
     bench_cow_fault();
+    bench_pipe();
     printf("bench: done (kernel figures: boot with selftest=schedbench)\n");
     return 0;
 }

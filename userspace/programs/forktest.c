@@ -238,9 +238,20 @@ static int use_stack(int kib)
     return use_stack(kib - 1) + frame[sizeof(frame) - 1];
 }
 
-/* The stack grows on demand to 512 KiB; beyond it is a segmentation fault. */
+static void *deep_thread(void *arg)
+{
+    (void)arg;
+    return (void *)(uintptr_t)use_stack(300);
+}
+
+/* The stack grows on demand to 512 KiB; beyond it is a segmentation fault.
+   A second thread's stack grows the same way. */
 static void check_stack(void)
 {
+    pthread_t t;
+    void *got = NULL;
+    check(pthread_create(&t, NULL, deep_thread, NULL) == 0 && pthread_join(t, &got) == 0 &&
+          got == (void *)300, "a second thread's stack grows to 300 KiB");
     pid_t pid = fork_flushed();
     if (pid == 0)
         exit(use_stack(400) == 400 ? 47 : 1);

@@ -80,5 +80,10 @@ int ept_walk(const struct ept *e, uint64_t gpa, struct ept_walk *w);
 void ept_for_each_leaf(const struct ept *e, void (*fn)(uint64_t gpa, uint64_t hpa, uint64_t size, void *ctx),
                        void *ctx);
 
+/* End of the RAM a firmware should report (ept_ram.c): the writable, owned
+   memory from 1 MiB up to the first gap or read-only page; below 1 MiB only
+   if there is none at 1 MiB (then the end of the run from 0). */
+uint64_t ept_ram_end(const struct ept *e);
+
 /* The EPT pointer for the VMCS: WB, 4-level walk (SDM 24.6.11). */
 uint64_t ept_pointer(const struct ept *e);

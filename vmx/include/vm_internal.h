@@ -75,10 +75,6 @@ extern struct vmx_bitmaps vmx_bitmaps;
    (such memory cannot be unmapped: the alias would outlive its pages). */
 bool vm_alias_touches(const struct vm *vm, uint64_t gpa, uint64_t size);
 
-/* End of the VM's RAM as firmware sees it: writable owned memory from 0 up
-   to the first gap above 1 MiB (vm_ram.c); vm->lock held. */
-uint64_t vm_ram_end(const struct vm *vm);
-
 /* Free every backing page and the EPT of a VM that no longer runs (vm_memory.c). */
 void vm_free_memory(struct vm *vm);
 

@@ -22,7 +22,9 @@ struct vmx_global {
     uint64_t host_xcr0;           /* the host's XCR0 (x87 only unless someone enabled more) */
     uint32_t fast_path_reason;    /* exit reason with the inline fast path (CPUID), or
                                      none while debug_exits (all exits go through the
-                                     table and are logged; costs nothing extra) */
+                                     table and are logged; costs nothing extra) or while
+                                     a VM-exit breakpoint is set (exit_break.c changes
+                                     it then, interrupts off) */
 };
 
 extern struct vmx_global vmx;

@@ -32,6 +32,10 @@ uint64_t virt_to_phys(const void *virt);
 void paging_init(void);
 /* CPUID.(EAX=7,ECX=0):EBX[7]; paging_init turns SMEP on when it is there. */
 bool cpu_has_smep(void);
+/* CPUID.(EAX=7,ECX=0):EBX[20]; paging_init turns SMAP on when it is there:
+   then only the copy routines (uaccess_copy.asm) may touch user memory. */
+bool cpu_has_smap(void);
+extern uint8_t smap_enabled;
 /* The PML4 all kernel threads use. */
 uint64_t paging_kernel_root(void);
 

@@ -9,8 +9,9 @@
 
 #define IRQ_COM2 3
 
-/* 115200 8N1, no interrupts yet; bytes already received stay readable. */
-void com2_init(void);
+/* 115200 8N1, FIFOs on, no interrupts yet. Bytes that had arrived before
+   go to early (at most max); returns how many. */
+size_t com2_init(uint8_t *early, size_t max);
 /* Polled output of one byte / n bytes (no newline translation). */
 void com2_putc(uint8_t c);
 void com2_write(const char *data, size_t n);

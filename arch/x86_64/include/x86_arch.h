@@ -44,6 +44,7 @@
 #define CR4_PCIDE (1ull << 17)
 #define CR4_OSXSAVE (1ull << 18)
 #define CR4_SMEP (1ull << 20)         /* no supervisor fetch from user pages (4.6.1) */
+#define CR4_SMAP (1ull << 21)         /* no supervisor data access to user pages unless RFLAGS.AC (4.6.1) */
 #define CR4_SMAP (1ull << 21)         /* no supervisor data access to user pages (4.6.1) */
 #define CR4_PKE (1ull << 22)
 
