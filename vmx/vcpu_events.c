@@ -53,7 +53,33 @@ static void inject_interrupt(struct vcpu *v, struct vm_platform *pf)
     // SOLUTION(V6-interrupts) END
 }
 
-static bool has_interrupt(struct vcpu *v) { return v->index == 0 && platform_interrupt_pending(&v->vm->platform); }
+/* What ends a halt: an NMI, or (IF = 1) the PIC's request for vCPU 0. */
+static bool has_interrupt(struct vcpu *v)
+{
+    if (v->nmi_pending)
+        return true;
+    return v->index == 0 && (vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) && platform_interrupt_pending(&v->vm->platform);
+}
+
+#define INTERRUPTIBILITY_NMI (1u << 3)   /* blocking by NMI: one is being handled (SDM 24.4.2) */
+
+/* Inject a pending NMI unless an event is queued already or NMIs are
+   blocked (the guest's handler has not returned with IRET yet; Bochs also
+   refuses one in an STI/MOV-SS shadow). Without virtual NMIs there is no
+   NMI-window exit, so a blocked one is retried at the next deadline, which
+   is made close. Returns true if it went in. */
+static bool inject_nmi(struct vcpu *v, uint64_t now)
+{
+    uint32_t blocking = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+    if ((vmcs_read32(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID) ||
+        (blocking & (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
+        v->event_deadline = MIN(v->event_deadline, now + vmx.tsc_hz / TIMER_HZ / 16);
+        return false;
+    }
+    v->nmi_pending = false;
+    vmcs_write32(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | (INTR_TYPE_NMI << 8) | VEC_NMI);
+    return true;
+}
 
 /* TSC cycles until deadline, in milliseconds rounded up (at least 1). */
 static uint64_t ms_until(uint64_t deadline, uint64_t now)
@@ -132,16 +158,18 @@ bool vcpu_events_before_entry(struct vcpu *v, uint64_t *slice_end)
         if (bsp)
             platform_poll(pf, now);
     }
+    v->event_deadline = MIN(*slice_end, bsp ? platform_next_deadline(pf, now) : UINT64_MAX);
+    if (v->nmi_pending)
+        inject_nmi(v, now);   /* NMIs first (SDM 6.9 priorities) */
     if (bsp)
         inject_interrupt(v, pf);
-    v->event_deadline = MIN(*slice_end, bsp ? platform_next_deadline(pf, now) : UINT64_MAX);
     arm_preemption_timer(v, now);
     return true;
 }
 
 enum exit_action vcpu_halt(struct vcpu *v)
 {
-    if (!(vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF))
+    if (!(vmcs_readnat(GUEST_RFLAGS) & RFLAGS_IF) && !v->nmi_pending)
         return vcpu_stop(v, VM_STOP_HALTED, "halted");
     // SOLUTION(V6-interrupts) BEGIN: IF = 1: end an STI/MOV-SS shadow, mark the vCPU halted (the slow path waits for an interrupt), resume
     // SOLUTION(V6-interrupts) STUB: return vcpu_stop(v, VM_STOP_HALTED, "halted");

@@ -1,6 +1,6 @@
 /*
  * System calls of the virtual PC's devices: typing into a guest's COM1
- * (`vm console N`). Thread context, interrupts on; the handle lock is held
+ * (`vm console N`), the NMI button (`vm nmi N`). Thread context, interrupts on; the handle lock is held
  * while the VM is looked up, the platform lock inside platform.c.
  */
 #include "errno.h"
@@ -40,4 +40,31 @@ static int64_t sys_vm_console_input(uint64_t id, uint64_t ubuf, uint64_t len, ui
     return ret;
 }
 
-void vm_platform_syscalls_init(void) { syscall_register(SYS_VM_CONSOLE_INPUT, sys_vm_console_input); }
+/* vm_nmi(vm): raise an NMI on vCPU 0; it is injected as soon as the guest
+   is not blocking NMIs (vcpu_events.c), whatever its IF. -EINVAL unless
+   the VM is running. */
+static int64_t sys_vm_nmi(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    if (id == 0 || id > 0x7FFFFFFF)
+        return -ESRCH;
+    struct vm_handle *h;
+    vm_handles_lock();
+    int64_t ret = vm_handle_get((int)id, true, &h);
+    if (!ret) {
+        struct vm_info info;
+        vm_get_info(h->vm, &info);
+        ret = info.state != VM_STATE_RUNNING ? -EINVAL : 0;
+        if (!ret) {
+            h->vm->vcpus[0]->nmi_pending = true;   /* before the wake: a halted vCPU checks it */
+            platform_wake(&h->vm->platform);
+        }
+    }
+    vm_handles_unlock();
+    return ret;
+}
+
+void vm_platform_syscalls_init(void)
+{
+    syscall_register(SYS_VM_CONSOLE_INPUT, sys_vm_console_input);
+    syscall_register(SYS_VM_NMI, sys_vm_nmi);
+}

@@ -14,6 +14,7 @@
  *   vm list                           vm info N        vm trace N
  *   vm console N                      the terminal types into the guest's COM1
  *                                     until Ctrl-] (its output shows as always)
+ *   vm nmi N                          an NMI for vCPU 0
  *
  * Exit status: 0 on success (run/wait: the VM halted or exited with code
  * 0), the guest's exit code for "exit code K", 1 for any other stop or
@@ -68,7 +69,7 @@ static int usage(void)
             "       vm unmap N GPA SIZE | load N FILE [GPA|elf]\n"
             "       vm start N [--mode M] [--entry GPA] [--vcpus K] [--reg NAME=VALUE]...\n"
             "       vm wait N [--timeout MS] | kill N | destroy N | list | info N | trace N\n"
-            "       vm console N      (type into the guest's COM1; Ctrl-] leaves)\n"
+            "       vm console N      (type into the guest's COM1; Ctrl-] leaves) | nmi N\n"
             "       vm break N REASON [count K] [port=|msr=|leaf=|gpa=N] | break N clear\n"
             "       vm continue N\n"
             "RIGHTS: any of r, w, x, or - (no access); sizes: 4096, 0x1000, 4K, 1M\n");
@@ -608,7 +609,7 @@ static int cmd_simple(int argc, char **argv)
         return usage();
     if (parse_id(argv[2], &id) < 0)
         return 2;
-    int r = strcmp(argv[1], "kill") == 0 ? vm_kill(id) : vm_destroy(id);
+    int r = strcmp(argv[1], "kill") == 0 ? vm_kill(id) : strcmp(argv[1], "nmi") == 0 ? vm_nmi(id) : vm_destroy(id);
     return r < 0 ? fail(argv[1]) : 0;
 }
 
@@ -823,7 +824,7 @@ int main(int argc, char **argv)
         {"start", cmd_start},     {"wait", cmd_wait},     {"kill", cmd_simple},
         {"destroy", cmd_simple},  {"info", cmd_show},     {"trace", cmd_show},
         {"break", cmd_break},     {"continue", cmd_continue},
-        {"console", cmd_console},
+        {"console", cmd_console}, {"nmi", cmd_simple},
     };
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return argc == 2 ? cmd_list() : usage();

@@ -56,6 +56,7 @@ struct vcpu {
     uint64_t xcr0;                /* the guest's XCR0 (xcr0.h); loaded while the loop runs */
     uint64_t xsave_area;          /* physical page for its extended state, 0 until needed */
     bool halted;                  /* in HLT with IF = 1, waiting for an interrupt (vcpu_events.c) */
+    volatile bool nmi_pending;    /* an NMI to inject (vm nmi); any thread sets it */
     uint64_t event_deadline;      /* TSC at which the run loop looks at events next; 0 = now */
     uint64_t halt_cycles;         /* TSC cycles spent halted (count against the time limit) */
     uint64_t cpuid_low[VCPU_CPUID_DIRECT];   /* CPUID exits per leaf below VCPU_CPUID_DIRECT ... */

@@ -34,6 +34,7 @@
 #define SYS_VM_CONSOLE_INPUT 86 /* vm_console_input(vm, const char *buf, len) -> bytes the guest's
                                    COM1 took (its receive FIFO holds 16; 0: full, try again) */
 #define VM_CONSOLE_INPUT_MAX 256  /* bytes looked at per call */
+#define SYS_VM_NMI 87          /* vm_nmi(vm) -> 0: an NMI for vCPU 0 (a PC's front-panel NMI) */
 /* guest memory views and firmware/kernel loaders (vmx/vm_boot_syscalls.c) */
 #define SYS_VM_ALIAS 90        /* vm_alias(vm, gpa, size, src_gpa, rights) -> 0 */
 #define SYS_VM_LOAD_FIRMWARE 91 /* vm_load_firmware(vm, path, struct vm_firmware_info *) -> 0 */

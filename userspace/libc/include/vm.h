@@ -34,6 +34,8 @@ int vm_kill(int vm);
 /* Type len bytes into the running VM's COM1 (its 16550A receive FIFO):
    returns how many it took (0: the FIFO is full, the guest has not read). */
 ssize_t vm_console_input(int vm, const char *buf, size_t len);
+/* An NMI for the running VM's vCPU 0 (delivered whatever its IF). */
+int vm_nmi(int vm);
 int vm_set_timeout(int vm, uint64_t ms);
 /* [gpa, gpa + size) becomes a second view, with its own rights, of the
    memory mapped at [src, src + size); it lives as long as the VM. */

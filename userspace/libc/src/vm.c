@@ -16,6 +16,8 @@ int vm_destroy(int vm) { return (int)VMC(syscall1(SYS_VM_DESTROY, vm)); }
 int vm_start(int vm) { return (int)VMC(syscall1(SYS_VM_START, vm)); }
 int vm_kill(int vm) { return (int)VMC(syscall1(SYS_VM_KILL, vm)); }
 
+int vm_nmi(int vm) { return (int)VMC(syscall1(SYS_VM_NMI, vm)); }
+
 ssize_t vm_console_input(int vm, const char *buf, size_t len)
 {
     return VMC(syscall3(SYS_VM_CONSOLE_INPUT, vm, (long)buf, (long)len));
