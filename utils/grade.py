@@ -74,16 +74,26 @@ def total(scores):
     return sum(s.earned for s in scores), sum(s.points for s in scores)
 
 
+MAX_FAILED_SHOWN = 5      # per group; --json and the transcript have all of them
+
+
 def report_line(s, width=32):
     """'GOOD name  3/3 points  (12/12 checks)' for one group, plus one indented
-    line per failed check (its first line of explanation)."""
+    line per failed check: the first line of why it failed (and, when that
+    introduces the output, the output's first line)."""
     pts = f"{s.earned}/{s.points}"
     head = (f"{'GOOD' if s.good else 'BAD '} {s.name:<{width}} {pts:>5} points  "
             f"({s.checks - len(s.failed)}/{s.checks} checks)")
     lines = [head]
-    for desc, why in s.failed:
-        first = why.strip().split("\n")[0] if why else ""
+    for desc, why in s.failed[:MAX_FAILED_SHOWN]:
+        parts = [ln.strip() for ln in (why or "").strip().split("\n") if ln.strip()]
+        first = parts[0] if parts else ""
+        if first.endswith(":") and len(parts) > 1:
+            first = f"{first} {parts[1][:100]}"
         lines.append(f"       failed: {desc}" + (f"  -> {first}" if first else ""))
+    if len(s.failed) > MAX_FAILED_SHOWN:
+        lines.append(f"       ... {len(s.failed) - MAX_FAILED_SHOWN} more failed checks "
+                     f"(--json FILE lists them; transcript: build/systest/{s.name}.log)")
     return "\n".join(lines)
 
 

@@ -118,10 +118,10 @@ static void wait_ticks(uint64_t n)
         hlt();
 }
 
-static int selftest_timer(void)
+/* One measurement: TIMER_TEST_TICKS ticks against timer_ns and the TSC. */
+static bool timer_measure_once(void)
 {
     uint64_t per_ms = tsc_cycles_per_ms();
-    sti();
     wait_ticks(1);                           /* start on a tick edge */
     uint64_t t0 = timer_ticks(), ns0 = timer_ns(), tsc0 = rdtsc();
     wait_ticks(TIMER_TEST_TICKS);
@@ -134,6 +134,20 @@ static int selftest_timer(void)
               tsc_ms * 100 <= expect * (100 + TIMER_TOLERANCE_PERCENT);
     kprintf("timer selftest: %lu ticks in %lu ms (TSC: %lu ms at %lu cycles/ms) ... %s\n",
             t1 - t0, ms, tsc_ms, per_ms, ok ? "ok" : "FAIL");
-    return ok ? 0 : 1;
+    return ok;
+}
+
+/* An emulator process descheduled by a busy host skews one measurement (QEMU
+   TCG delivers the PIT ticks it owes in a burst), a timer at the wrong rate
+   skews every one: any of three agreeing passes. */
+#define TIMER_TEST_ATTEMPTS 3
+
+static int selftest_timer(void)
+{
+    sti();
+    for (int i = 0; i < TIMER_TEST_ATTEMPTS; i++)
+        if (timer_measure_once())
+            return 0;
+    return 1;
 }
 SELFTEST("timer", selftest_timer);

@@ -102,8 +102,12 @@ def test_scoring():
     expect(grade.report_line(a, width=8) == "GOOD alpha      3/3 points  (2/2 checks)",
            f"GOOD line (got {grade.report_line(a, width=8)!r})")
     want_b = ("BAD  beta       0/2 points  (1/2 checks)\n"
-              "       failed: $ vm run x => y  -> no such line in:")
+              "       failed: $ vm run x => y  -> no such line in: zzz")
     expect(grade.report_line(b, width=8) == want_b, f"BAD line with the failed check (got {grade.report_line(b, width=8)!r})")
+    many = grade.score(gb, [("status ok", True, "")] + [(f"check {i}", False, "x") for i in range(8)])
+    text = grade.report_line(many, width=8).split("\n")
+    expect(len(text) == 1 + grade.MAX_FAILED_SHOWN + 1 and text[-1].startswith("       ... 3 more failed checks"),
+           f"at most {grade.MAX_FAILED_SHOWN} failed checks shown per group, then a count ({text[-1]!r})")
     doc = grade.json_doc("Z9-test", [a, b])
     expect(doc["score"] == 3 and doc["max"] == 5 and doc["full"] is False
            and [x["earned"] for x in doc["groups"]] == [3, 0]
