@@ -670,8 +670,6 @@ static int cmd_info(int id)
         printf("POST code: 0x%02x (%u written)\n", (unsigned)info.post_code, (unsigned)info.post_writes);
     if (paused)
         printf("paused (vm continue %d): %s\n", id, where);
-    if (info.post_writes)
-        printf("POST code: 0x%02x (%u written)\n", (unsigned)info.post_code, (unsigned)info.post_writes);
     for (uint32_t i = 0; i < info.regions && i < VM_INFO_REGIONS; i++)
         printf("map 0x%lx-0x%lx %s\n", (unsigned long)info.region[i].gpa,
                (unsigned long)(info.region[i].gpa + info.region[i].size),
