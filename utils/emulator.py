@@ -13,6 +13,7 @@ or `KERNEL PANIC`. QEMU's isa-debug-exit turns status N into the exit code
 (N << 1) | 1; Bochs always exits 1, so the transcript decides.
 """
 
+import atexit
 import codecs
 import os
 import re
@@ -166,6 +167,28 @@ def free_port():
 
 # ---------------------------------------------------------------- headless machines
 
+# Machines whose emulator may still run. A tool that ends early (SIGTERM,
+# an exception in a worker thread) stops them at exit, so no emulator
+# outlives the command that started it and keeps a CPU busy.
+_LIVE = set()
+
+
+def stop_all_machines():
+    for m in list(_LIVE):
+        try:
+            m.stop()
+        except Exception:
+            pass
+
+
+atexit.register(stop_all_machines)
+
+
+def exit_on_sigterm():
+    """Turn SIGTERM into a normal exit, so the atexit cleanup runs."""
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(128 + signo))
+
+
 class Machine:
     """A headless emulator process with its COM1 as a byte stream."""
 
@@ -175,9 +198,19 @@ class Machine:
         self.iso, self.mem, self.workdir = Path(iso).resolve(), mem, Path(workdir)
         self.com2_relay = None     # a Com2Relay: COM2 is then a TCP server it connects to
         self.com2_port = None
-        self.proc = None
+        self._proc = None
         self.exited = False
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    @property
+    def proc(self):
+        return self._proc
+
+    @proc.setter
+    def proc(self, p):
+        self._proc = p
+        if p is not None:
+            _LIVE.add(self)
 
     def read(self, timeout):
         """New console text within timeout seconds ('' if none); sets exited at EOF."""
@@ -205,6 +238,7 @@ class Machine:
                 self.proc.kill()
                 self.proc.wait()
         self._close()
+        _LIVE.discard(self)
         return self.proc.returncode
 
     def wait_exit(self, timeout):

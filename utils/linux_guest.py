@@ -12,6 +12,7 @@ and resets the VM through the 8042) and /dev/console, written by
 utils/mkinitramfs.py.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -28,9 +29,14 @@ INIT_CFLAGS = ["-static", "-nostdlib", "-ffreestanding", "-fno-pie", "-no-pie", 
 
 def kernel_package():
     """The versioned package linux-image-amd64 depends on (linux-image-6.1.0-N-amd64)."""
-    p = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
-    m = re.search(r"Depends:\s*(linux-image-\S+)", p.stdout)
+    def ask():
+        p = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        return p, re.search(r"Depends:\s*(linux-image-\S+)", p.stdout)
+    p, m = ask()
+    if (p.returncode != 0 or not m) and os.geteuid() == 0:
+        subprocess.call(["apt-get", "update", "-q"])   # a fresh machine may have no package lists
+        p, m = ask()
     if p.returncode != 0 or not m:
         raise SystemExit("sweb guests: apt-cache knows no linux-image-amd64 (run apt-get update?):\n"
                          + p.stdout)

@@ -18,15 +18,8 @@
 #define SW_BREAKPOINTS 64
 #define HW_SLOTS 4
 
-#define RFLAGS_TF (1ull << 8)
-#define RFLAGS_RF (1ull << 16)          /* resume flag: no instruction breakpoint on the next instruction */
-
-/* DR6 (SDM Vol. 3A 18.2.3): B0-B3 in bits 0-3, BS (single step) bit 14. */
-#define DR6_B_MASK 0xFull
-#define DR6_BS (1ull << 14)
-/* DR7 (SDM Vol. 3A 18.2.4): L0-L3 at 2*i, R/W at 16+4*i, LEN at 18+4*i, LE bit 8, bit 10 reserved 1. */
-#define DR7_RESERVED_1 (1ull << 10)
-#define DR7_LE (1ull << 8)
+/* DR7 (SDM Vol. 3A 17.2.4): L0-L3 at 2*i, R/W at 16+4*i, LEN at 18+4*i; the
+   rest of the bits are in x86_arch.h. */
 #define DR7_RW_EXEC 0u
 #define DR7_RW_WRITE 1u
 #define DR7_RW_ACCESS 3u
@@ -129,7 +122,7 @@ static int dr7_len(unsigned len)
 
 static void hw_load(void)
 {
-    uint64_t dr7 = DR7_RESERVED_1;
+    uint64_t dr7 = DR7_RESET;
     for (int i = 0; i < HW_SLOTS; i++) {
         const struct hw_bp *b = &hw_bps[i];
         if (!b->used)
@@ -235,7 +228,7 @@ static bool classify_bp(struct trap_frame *f, struct gdb_stop *stop)
 static bool classify_db(struct trap_frame *f, struct gdb_stop *stop)
 {
     uint64_t dr6 = read_dr6();
-    write_dr(6, dr6 & ~(DR6_BS | DR6_B_MASK));   /* the CPU never clears what it reported */
+    write_dr(6, dr6 & ~(DR6_BS | DR6_B0_B3));   /* the CPU never clears what it reported */
     bool ours = false;
     if ((dr6 & DR6_BS) && step.active) {
         step_finish(f);

@@ -326,16 +326,16 @@ def load(files=None):
     return [g for f in files for g in parse(f)]
 
 
-def select(groups, only=None, labels=None, quiet=False):
+def select(groups, only=None, labels=None, quiet=False, with_slow=False):
     """The groups whose name matches the regex only and that carry one of labels
-    (those labelled slow only when labels has slow)."""
+    (those labelled slow only when labels has slow or with_slow is set)."""
     if only:
         groups = [g for g in groups if re.search(only, g.name)]
-    if not labels or "slow" not in labels:
+    if not with_slow and (not labels or "slow" not in labels):
         slow = [g for g in groups if "slow" in g.labels]
         if slow and not quiet:
             print(f"== system tests: {len(slow)} group(s) labelled slow left out "
-                  "(--label slow runs them)", flush=True)
+                  "(--slow or --label slow runs them)", flush=True)
         groups = [g for g in groups if "slow" not in g.labels]
     if labels:
         groups = [g for g in groups if set(labels) & set(g.labels)]
@@ -348,7 +348,7 @@ def boot_priority(g):
 
 
 def run(build_dir, jobs=2, only=None, files=None, show=False, labels=None, side=None,
-        results=None):
+        results=None, with_slow=False):
     """Run the groups of files (default tests/system/*.test), only those whose name
     matches only and that carry one of labels if given; return (passed, failed).
     side(scheduler), if given, submits more tasks to the same worker pool (they run
@@ -357,7 +357,7 @@ def run(build_dir, jobs=2, only=None, files=None, show=False, labels=None, side=
     if not (Path(build_dir) / "sweb.iso").exists():
         print(f"== system tests: no {Path(build_dir) / 'sweb.iso'}; build first", flush=True)
         return 0, 1
-    groups = select(load(files), only, labels)
+    groups = select(load(files), only, labels, with_slow=with_slow)
     if labels and not groups:
         print(f"== system tests: no group carries label {' or '.join(labels)}", flush=True)
         return 0, 1

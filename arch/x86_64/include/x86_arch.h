@@ -73,6 +73,7 @@
 #define DR6_BS (1ull << 14)             /* single step */
 #define DR6_FIXED_ONES 0xFFFF0FF0ull    /* reserved bits that read as 1 (17.2.3) */
 #define DR7_RESET 0x400ull              /* DR7 after reset: bit 10 reads as 1 */
+#define DR7_LE (1ull << 8)              /* local exact breakpoint enable */
 #define DR7_GD (1ull << 13)             /* general detect */
 
 /* ---- Exception vectors (Table 6-1) ----------------------------------------- */
