@@ -4,6 +4,7 @@
  * in vm_memory.c. See vm.h for the contract and the locking.
  */
 #include "errno.h"
+#include "exit_break.h"
 #include "kheap.h"
 #include "kprintf.h"
 #include "kstring.h"
@@ -385,6 +386,8 @@ static void destroy_locked(struct vm *vm)
     for (int i = 0; i < vm->nvcpus; i++)
         if (vm->vcpus[i]->thread)
             thread_join(vm->vcpus[i]->thread);
+    exit_break_clear(EXIT_BREAK_SHELL, vm->id);   /* its id is never reused: */
+    exit_break_clear(EXIT_BREAK_GDB, vm->id);     /* the slots would stay taken */
     mutex_lock(&registry_mutex);
     free_vcpus(vm);
     vm_free_memory(vm);
