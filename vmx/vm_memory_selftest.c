@@ -29,24 +29,6 @@
 
 #define MB (1ull << 20)
 
-static char why[160];
-
-static int fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static int fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    kvsnprintf(why, sizeof(why), fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-#define CHECK(cond, ...)              \
-    do {                              \
-        if (!(cond))                  \
-            return fail(__VA_ARGS__); \
-    } while (0)
-
 /* Pages taken from the allocator, linked through their first word. */
 static uint64_t hog_head;
 
@@ -96,22 +78,22 @@ static int t_map_rollback(struct vm *vm)
     uint64_t tables = info_of(vm).table_pages;
     hog_until(100);
     uint64_t free_before = pmm_free_pages();
-    CHECK(free_before == 100, "could not bring the free pages to 100 (%lu)", free_before);
+    SELFTEST_CHECK(free_before == 100, "could not bring the free pages to 100 (%lu)", free_before);
     int err = vm_map(vm, 0x100000, 1 * MB, VM_RWX);
-    CHECK(err == -ENOMEM, "vm_map of 256 pages with 100 free: %d, expected -ENOMEM", err);
+    SELFTEST_CHECK(err == -ENOMEM, "vm_map of 256 pages with 100 free: %d, expected -ENOMEM", err);
     struct vm_info i = info_of(vm);
     uint64_t new_tables = i.table_pages - tables;
-    CHECK(i.mem_pages == 0, "%lu backing pages still mapped", i.mem_pages);
-    CHECK(pmm_free_pages() + new_tables == free_before, "%lu free after, %lu before, %lu new table pages",
-          pmm_free_pages(), free_before, new_tables);
-    CHECK(!any_page_mapped(vm, 0x100000, 1 * MB), "a page of the failed range is still mapped");
-    CHECK(vm_guest_pages_charged() == charged, "%lu guest pages charged, %lu before", vm_guest_pages_charged(),
-          charged);
+    SELFTEST_CHECK(i.mem_pages == 0, "%lu backing pages still mapped", i.mem_pages);
+    SELFTEST_CHECK(pmm_free_pages() + new_tables == free_before, "%lu free after, %lu before, %lu new table pages",
+                   pmm_free_pages(), free_before, new_tables);
+    SELFTEST_CHECK(!any_page_mapped(vm, 0x100000, 1 * MB), "a page of the failed range is still mapped");
+    SELFTEST_CHECK(vm_guest_pages_charged() == charged, "%lu guest pages charged, %lu before", vm_guest_pages_charged(),
+                   charged);
     hog_until(0);
-    CHECK(pmm_free_pages() == 0, "%lu pages still free", pmm_free_pages());
+    SELFTEST_CHECK(pmm_free_pages() == 0, "%lu pages still free", pmm_free_pages());
     err = vm_map(vm, 0x400000, 64 * 1024, VM_RWX);
-    CHECK(err == -ENOMEM, "vm_map with no free page: %d", err);
-    CHECK(info_of(vm).mem_pages == 0, "%lu backing pages mapped", info_of(vm).mem_pages);
+    SELFTEST_CHECK(err == -ENOMEM, "vm_map with no free page: %d", err);
+    SELFTEST_CHECK(info_of(vm).mem_pages == 0, "%lu backing pages mapped", info_of(vm).mem_pages);
     hog_release();
     return 0;
 }
@@ -121,21 +103,21 @@ static int t_destroy_without_memory(struct vm **vmp)
 {
     struct vm *vm = *vmp;
     int err = vm_map(vm, 0, 2 * MB, VM_RWX);
-    CHECK(err == 0, "vm_map 2 MiB: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_map 2 MiB: %d", err);
     struct vm_vcpu_params p = {.mode = VMX_MODE_REAL, .entry = 0x1000};
     err = vm_vcpu_create(vm, &p);                   /* its VMCS page goes too */
-    CHECK(err == 0, "vm_vcpu_create: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_vcpu_create: %d", err);
     uint64_t mem = info_of(vm).mem_pages, tables = info_of(vm).table_pages;
-    CHECK(mem == 512, "%lu backing pages for 2 MiB", mem);
+    SELFTEST_CHECK(mem == 512, "%lu backing pages for 2 MiB", mem);
     hog_until(0);
-    CHECK(pmm_free_pages() == 0, "%lu pages still free", pmm_free_pages());
+    SELFTEST_CHECK(pmm_free_pages() == 0, "%lu pages still free", pmm_free_pages());
     err = vm_destroy(vm);
     *vmp = NULL;
     uint64_t freed = pmm_free_pages();
     hog_release();
-    CHECK(err == 0, "vm_destroy with no free page: %d", err);
-    CHECK(freed >= mem + tables + 1, "%lu pages came back, the VM held %lu + %lu tables + a VMCS", freed, mem,
-          tables);
+    SELFTEST_CHECK(err == 0, "vm_destroy with no free page: %d", err);
+    SELFTEST_CHECK(freed >= mem + tables + 1, "%lu pages came back, the VM held %lu + %lu tables + a VMCS", freed, mem,
+                   tables);
     return 0;
 }
 
@@ -144,22 +126,22 @@ static int t_destroy_without_memory(struct vm **vmp)
 static int t_global_cap(struct vm *a, struct vm *b)
 {
     uint64_t cap = vm_guest_pages_cap(), total = pmm_total_pages();
-    CHECK(cap + total / 8 <= total && total - cap >= 4096, "cap %lu of %lu pages leaves too little", cap, total);
+    SELFTEST_CHECK(cap + total / 8 <= total && total - cap >= 4096, "cap %lu of %lu pages leaves too little", cap, total);
     uint64_t first = MIN(cap / 2, VM_MEM_LIMIT / PAGE_SIZE) & ~511ull;
     int err = vm_map(a, 0, first * PAGE_SIZE, VM_RWX);
-    CHECK(err == 0, "vm_map of %lu pages in the first VM: %d", first, err);
+    SELFTEST_CHECK(err == 0, "vm_map of %lu pages in the first VM: %d", first, err);
     uint64_t left = cap - vm_guest_pages_charged();
     uint64_t free_before = pmm_free_pages();
     if (left < VM_MEM_LIMIT / PAGE_SIZE) {
         err = vm_map(b, 0, (left + 1) * PAGE_SIZE, VM_RWX);
-        CHECK(err == -ENOMEM, "vm_map one page past the cap: %d", err);
-        CHECK(pmm_free_pages() == free_before, "the refused map took %lu pages", free_before - pmm_free_pages());
-        CHECK(info_of(b).mem_pages == 0, "the refused map left %lu pages", info_of(b).mem_pages);
+        SELFTEST_CHECK(err == -ENOMEM, "vm_map one page past the cap: %d", err);
+        SELFTEST_CHECK(pmm_free_pages() == free_before, "the refused map took %lu pages", free_before - pmm_free_pages());
+        SELFTEST_CHECK(info_of(b).mem_pages == 0, "the refused map left %lu pages", info_of(b).mem_pages);
     }
     uint64_t fits = MIN(left, VM_MEM_LIMIT / PAGE_SIZE);
     err = vm_map(b, 0, fits * PAGE_SIZE, VM_RWX);
-    CHECK(err == 0, "vm_map of the %lu pages left under the cap: %d", fits, err);
-    CHECK(pmm_free_pages() >= 2048, "only %lu pages (< 8 MiB) left to the host", pmm_free_pages());
+    SELFTEST_CHECK(err == 0, "vm_map of the %lu pages left under the cap: %d", fits, err);
+    SELFTEST_CHECK(pmm_free_pages() >= 2048, "only %lu pages (< 8 MiB) left to the host", pmm_free_pages());
     return 0;
 }
 
@@ -168,7 +150,7 @@ static int report(const char *name, int rc, int *failed)
     if (rc == 0) {
         kprintf("vmmem selftest %s: ok\n", name);
     } else {
-        kprintf("vmmem selftest %s: FAILED (%s)\n", name, why);
+        kprintf("vmmem selftest %s: FAILED (%s)\n", name, selftest_failure());
         (*failed)++;
     }
     hog_release();

@@ -55,24 +55,6 @@ extern const uint8_t guest_string_edges_insb[];
 DECLARE_GUEST(guest_string_pf);
 DECLARE_GUEST(guest_rep_io_loop);
 
-static char why[200];
-
-/* Record the first failure reason; returns -1 for `return fail(...)`. */
-static int fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static int fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    kvsnprintf(why, sizeof(why), fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-#define CHECK(cond, ...)              \
-    do {                              \
-        if (!(cond))                  \
-            return fail(__VA_ARGS__); \
-    } while (0)
 
 struct run {
     const uint8_t *code, *code_end;
@@ -88,23 +70,23 @@ struct run {
 #define GUEST_RUN(g, m, map, si) \
     (struct run) { .code = g, .code_end = g##_end, .mode = m, .map_size = map, .rsi = si }
 
-/* Create a VM with the guest at GUEST_BASE and one vCPU; 0 or fail(). */
+/* Create a VM with the guest at GUEST_BASE and one vCPU; 0 or selftest_fail(). */
 static int prepare(struct run *r)
 {
     int err = vm_create(&r->vm);
-    CHECK(err == 0, "vm_create: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_create: %d", err);
     err = vm_map(r->vm, 0, r->map_size ? r->map_size : 0x10000, VM_RWX);
-    CHECK(err == 0, "vm_map: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_map: %d", err);
     err = vm_write(r->vm, GUEST_BASE, r->code, (size_t)(r->code_end - r->code));
-    CHECK(err == 0, "vm_write: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_write: %d", err);
     struct vm_vcpu_params p = {.mode = r->mode, .entry = GUEST_BASE, .rsp = 0x8000};
     p.regs[6] = r->rsi;
     if (r->mode == VMX_MODE_LONG64) {
         err = vm_build_long_mode_tables(r->vm, 0x10000, &p);
-        CHECK(err == 0, "long mode tables: %d", err);
+        SELFTEST_CHECK(err == 0, "long mode tables: %d", err);
     }
     err = vm_vcpu_create(r->vm, &p);
-    CHECK(err == 0, "vm_vcpu_create: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_vcpu_create: %d", err);
     return 0;
 }
 
@@ -112,7 +94,7 @@ static int prepare(struct run *r)
 static int finish(struct run *r, uint64_t timeout_ms)
 {
     int err = vm_wait(r->vm, timeout_ms);
-    CHECK(err == 0, "vm_wait: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_wait: %d", err);
     vm_get_info(r->vm, &r->info);
     vm_get_stats(r->vm, &r->stats);
     vm_get_regs(r->vm, 0, r->regs);
@@ -124,7 +106,7 @@ static int run_guest(struct run *r)
     if (prepare(r) < 0)
         return -1;
     int err = vm_start(r->vm);
-    CHECK(err == 0, "vm_start: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_start: %d", err);
     return finish(r, WAIT_MS);
 }
 
@@ -138,7 +120,7 @@ static void cleanup(struct run *r)
 static uint64_t count(const struct run *r, unsigned reason) { return r->stats.exits[reason].count; }
 
 #define EXPECT_STOP(r, text) \
-    CHECK(strcmp((r)->info.stop_text, text) == 0, "stopped '%s', expected '%s'", (r)->info.stop_text, text)
+    SELFTEST_CHECK(strcmp((r)->info.stop_text, text) == 0, "stopped '%s', expected '%s'", (r)->info.stop_text, text)
 
 static int t_cpuid_loop(struct run *r)
 {
@@ -146,14 +128,14 @@ static int t_cpuid_loop(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK(count(r, EXIT_REASON_CPUID) == CPUID_LOOPS, "%lu CPUID exits, expected %d", count(r, EXIT_REASON_CPUID),
-          CPUID_LOOPS);
-    CHECK(count(r, EXIT_REASON_HLT) == 1, "%lu HLT exits", count(r, EXIT_REASON_HLT));
+    SELFTEST_CHECK(count(r, EXIT_REASON_CPUID) == CPUID_LOOPS, "%lu CPUID exits, expected %d", count(r, EXIT_REASON_CPUID),
+                   CPUID_LOOPS);
+    SELFTEST_CHECK(count(r, EXIT_REASON_HLT) == 1, "%lu HLT exits", count(r, EXIT_REASON_HLT));
     uint64_t others = vmx_stats_total_exits(&r->stats) - CPUID_LOOPS - 1 - count(r, EXIT_REASON_EXTERNAL_INTERRUPT) -
                       count(r, EXIT_REASON_PREEMPTION_TIMER);
-    CHECK(others == 0, "%lu unexpected exits", others);
-    CHECK(r->stats.exits[EXIT_REASON_CPUID].min_cycles <= r->stats.exits[EXIT_REASON_CPUID].max_cycles,
-          "min > max");
+    SELFTEST_CHECK(others == 0, "%lu unexpected exits", others);
+    SELFTEST_CHECK(r->stats.exits[EXIT_REASON_CPUID].min_cycles <= r->stats.exits[EXIT_REASON_CPUID].max_cycles,
+                   "min > max");
     return 0;
 }
 
@@ -162,13 +144,13 @@ static int t_cpuid_bits(struct run *r)
     *r = GUEST_RUN(guest_cpuid_bits, VMX_MODE_REAL, 0, 0);
     if (run_guest(r) < 0)
         return -1;
-    CHECK(!(r->regs[7] & (1u << 5)), "guest sees VMX (leaf 1 ECX 0x%lx)", r->regs[7]);
-    CHECK(r->regs[7] & (1u << 31), "no hypervisor bit (leaf 1 ECX 0x%lx)", r->regs[7]);
-    CHECK(!(r->regs[7] & (1u << 27)), "OSXSAVE set while the guest's CR4.OSXSAVE is 0 (leaf 1 ECX 0x%lx)",
-          r->regs[7]);
+    SELFTEST_CHECK(!(r->regs[7] & (1u << 5)), "guest sees VMX (leaf 1 ECX 0x%lx)", r->regs[7]);
+    SELFTEST_CHECK(r->regs[7] & (1u << 31), "no hypervisor bit (leaf 1 ECX 0x%lx)", r->regs[7]);
+    SELFTEST_CHECK(!(r->regs[7] & (1u << 27)), "OSXSAVE set while the guest's CR4.OSXSAVE is 0 (leaf 1 ECX 0x%lx)",
+                   r->regs[7]);
     /* "SWEB" "VXSW" "EBVX" little-endian in EBX, ECX, EDX */
-    CHECK(r->regs[3] == 0x42455753 && r->regs[1] == 0x57535856 && r->regs[2] == 0x58564245,
-          "signature %lx %lx %lx", r->regs[3], r->regs[1], r->regs[2]);
+    SELFTEST_CHECK(r->regs[3] == 0x42455753 && r->regs[1] == 0x57535856 && r->regs[2] == 0x58564245,
+                   "signature %lx %lx %lx", r->regs[3], r->regs[1], r->regs[2]);
     return 0;
 }
 
@@ -180,16 +162,16 @@ static int t_io(struct run *r)
     EXPECT_STOP(r, "halted");
     char out[VM_CONSOLE_CAPTURE];
     vm_get_console(r->vm, out, sizeof(out));
-    CHECK(strcmp(out, "hello e9\n!\nS\n") == 0, "console '%s'", out);
-    CHECK((r->regs[3] & 0xFF) == 0xFF, "IN from an unknown port gave 0x%lx", r->regs[3] & 0xFF);
-    CHECK((r->regs[5] & 0xFFFF) == 0xFFFF, "16-bit IN gave 0x%lx", r->regs[5] & 0xFFFF);
-    CHECK((r->regs[1] & 0xFF) == 0x60, "COM1 LSR 0x%lx", r->regs[1] & 0xFF);
+    SELFTEST_CHECK(strcmp(out, "hello e9\n!\nS\n") == 0, "console '%s'", out);
+    SELFTEST_CHECK((r->regs[3] & 0xFF) == 0xFF, "IN from an unknown port gave 0x%lx", r->regs[3] & 0xFF);
+    SELFTEST_CHECK((r->regs[5] & 0xFFFF) == 0xFFFF, "16-bit IN gave 0x%lx", r->regs[5] & 0xFFFF);
+    SELFTEST_CHECK((r->regs[1] & 0xFF) == 0x60, "COM1 LSR 0x%lx", r->regs[1] & 0xFF);
     uint8_t b = 0;
     vm_read(r->vm, 0x3000, &b, 1);
-    CHECK(b == 0xFF, "INSB stored 0x%x", b);
+    SELFTEST_CHECK(b == 0xFF, "INSB stored 0x%x", b);
     /* rep outsb, out dx, out imm, 2 x out COM1, out, in, in, in, insb */
-    CHECK(count(r, EXIT_REASON_IO_INSTRUCTION) == 10, "%lu I/O exits, expected 10",
-          count(r, EXIT_REASON_IO_INSTRUCTION));
+    SELFTEST_CHECK(count(r, EXIT_REASON_IO_INSTRUCTION) == 10, "%lu I/O exits, expected 10",
+                   count(r, EXIT_REASON_IO_INSTRUCTION));
     return 0;
 }
 
@@ -199,15 +181,15 @@ static int t_vmcall(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "exit code 42");
-    CHECK(r->info.stop_kind == VM_STOP_EXIT_CODE && r->info.exit_code == 42, "kind %d code %ld", r->info.stop_kind,
-          r->info.exit_code);
+    SELFTEST_CHECK(r->info.stop_kind == VM_STOP_EXIT_CODE && r->info.exit_code == 42, "kind %d code %ld", r->info.stop_kind,
+                   r->info.exit_code);
     char out[VM_CONSOLE_CAPTURE];
     vm_get_console(r->vm, out, sizeof(out));
-    CHECK(strcmp(out, "hello from vmcall\n") == 0, "console '%s'", out);
-    CHECK((uint32_t)r->regs[6] == 18, "write returned %lu", r->regs[6]);
-    CHECK((uint32_t)r->regs[7] != 0, "clock returned 0");
-    CHECK((uint32_t)r->regs[5] == (uint32_t)-ENOSYS, "unknown hypercall returned 0x%lx", r->regs[5]);
-    CHECK(count(r, EXIT_REASON_VMCALL) == 4, "%lu VMCALL exits", count(r, EXIT_REASON_VMCALL));
+    SELFTEST_CHECK(strcmp(out, "hello from vmcall\n") == 0, "console '%s'", out);
+    SELFTEST_CHECK((uint32_t)r->regs[6] == 18, "write returned %lu", r->regs[6]);
+    SELFTEST_CHECK((uint32_t)r->regs[7] != 0, "clock returned 0");
+    SELFTEST_CHECK((uint32_t)r->regs[5] == (uint32_t)-ENOSYS, "unknown hypercall returned 0x%lx", r->regs[5]);
+    SELFTEST_CHECK(count(r, EXIT_REASON_VMCALL) == 4, "%lu VMCALL exits", count(r, EXIT_REASON_VMCALL));
     return 0;
 }
 
@@ -217,10 +199,10 @@ static int t_ept_write(struct run *r)
     if (prepare(r) < 0)
         return -1;
     int err = vm_protect(r->vm, 0x2000, 0x1000, VM_R);
-    CHECK(err == 0, "vm_protect: %d", err);
-    CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", why);
+    SELFTEST_CHECK(err == 0, "vm_protect: %d", err);
+    SELFTEST_CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", selftest_failure());
     EXPECT_STOP(r, "EPT violation: write at GPA 0x2010 (rip 0x1003)");
-    CHECK(count(r, EXIT_REASON_EPT_VIOLATION) == 1, "%lu EPT exits", count(r, EXIT_REASON_EPT_VIOLATION));
+    SELFTEST_CHECK(count(r, EXIT_REASON_EPT_VIOLATION) == 1, "%lu EPT exits", count(r, EXIT_REASON_EPT_VIOLATION));
     return 0;
 }
 
@@ -239,7 +221,7 @@ static int t_triple_fault(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "triple fault (rip 0x1000)");
-    CHECK(count(r, EXIT_REASON_TRIPLE_FAULT) == 1, "%lu triple-fault exits", count(r, EXIT_REASON_TRIPLE_FAULT));
+    SELFTEST_CHECK(count(r, EXIT_REASON_TRIPLE_FAULT) == 1, "%lu triple-fault exits", count(r, EXIT_REASON_TRIPLE_FAULT));
     return 0;
 }
 
@@ -262,21 +244,21 @@ static int t_spin_preempted(struct run *r)
     spin_counter = 0;
     spin_stop = false;
     struct thread *t = thread_create("spin counter", counter_thread, NULL);
-    CHECK(t, "no thread");
+    SELFTEST_CHECK(t, "no thread");
     int ok = prepare(r) == 0 && vm_start(r->vm) == 0;
     int waited = ok ? vm_wait(r->vm, 300) : 0;
     uint64_t seen = spin_counter;
     spin_stop = true;
     thread_join(t);
-    CHECK(ok, "start: %s", why);
-    CHECK(waited == -ETIMEDOUT, "the spinning guest stopped: %d", waited);
-    CHECK(seen >= 5, "other thread ran only %lu times in 300 ms", seen);
+    SELFTEST_CHECK(ok, "start: %s", selftest_failure());
+    SELFTEST_CHECK(waited == -ETIMEDOUT, "the spinning guest stopped: %d", waited);
+    SELFTEST_CHECK(seen >= 5, "other thread ran only %lu times in 300 ms", seen);
     vm_kill(r->vm);
     if (finish(r, WAIT_MS) < 0)
         return -1;
     EXPECT_STOP(r, "killed");
     uint64_t preempted = count(r, EXIT_REASON_EXTERNAL_INTERRUPT) + count(r, EXIT_REASON_PREEMPTION_TIMER);
-    CHECK(preempted >= 10, "only %lu external-interrupt and preemption-timer exits", preempted);
+    SELFTEST_CHECK(preempted >= 10, "only %lu external-interrupt and preemption-timer exits", preempted);
     return 0;
 }
 
@@ -286,7 +268,7 @@ static int t_time_limit(struct run *r)
     if (prepare(r) < 0)
         return -1;
     vm_set_time_limit(r->vm, 50);
-    CHECK(vm_start(r->vm) == 0 && finish(r, 2000) == 0, "run: %s", why);
+    SELFTEST_CHECK(vm_start(r->vm) == 0 && finish(r, 2000) == 0, "run: %s", selftest_failure());
     EXPECT_STOP(r, "timeout");
     return 0;
 }
@@ -299,9 +281,9 @@ static int t_time_limit_host(struct run *r)
     if (prepare(r) < 0)
         return -1;
     vm_set_time_limit(r->vm, 50);
-    CHECK(vm_start(r->vm) == 0 && finish(r, 3000) == 0, "run: %s", why);
+    SELFTEST_CHECK(vm_start(r->vm) == 0 && finish(r, 3000) == 0, "run: %s", selftest_failure());
     EXPECT_STOP(r, "timeout");
-    CHECK(count(r, EXIT_REASON_IO_INSTRUCTION) > 0, "no I/O exits");
+    SELFTEST_CHECK(count(r, EXIT_REASON_IO_INSTRUCTION) > 0, "no I/O exits");
     return 0;
 }
 
@@ -311,10 +293,10 @@ static int t_real(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK((r->regs[3] & 0xFFFF) == 0x1234, "bx 0x%lx", r->regs[3]);
+    SELFTEST_CHECK((r->regs[3] & 0xFFFF) == 0x1234, "bx 0x%lx", r->regs[3]);
     char out[VM_CONSOLE_CAPTURE];
     vm_get_console(r->vm, out, sizeof(out));
-    CHECK(strcmp(out, "real mode\n") == 0, "console '%s'", out);
+    SELFTEST_CHECK(strcmp(out, "real mode\n") == 0, "console '%s'", out);
     return 0;
 }
 
@@ -324,10 +306,10 @@ static int t_prot32(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK((uint32_t)r->regs[3] == 0x12345678, "ebx 0x%lx", r->regs[3]);
+    SELFTEST_CHECK((uint32_t)r->regs[3] == 0x12345678, "ebx 0x%lx", r->regs[3]);
     char out[VM_CONSOLE_CAPTURE];
     vm_get_console(r->vm, out, sizeof(out));
-    CHECK(strcmp(out, "protected mode\n") == 0, "console '%s'", out);
+    SELFTEST_CHECK(strcmp(out, "protected mode\n") == 0, "console '%s'", out);
     return 0;
 }
 
@@ -337,10 +319,10 @@ static int t_long64(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK(r->regs[3] == 0x123456789ABCDEF0ull, "rbx 0x%lx", r->regs[3]);
+    SELFTEST_CHECK(r->regs[3] == 0x123456789ABCDEF0ull, "rbx 0x%lx", r->regs[3]);
     char out[VM_CONSOLE_CAPTURE];
     vm_get_console(r->vm, out, sizeof(out));
-    CHECK(strcmp(out, "long mode\nlong mode hypercall\n") == 0, "console '%s'", out);
+    SELFTEST_CHECK(strcmp(out, "long mode\nlong mode hypercall\n") == 0, "console '%s'", out);
     return 0;
 }
 
@@ -350,10 +332,10 @@ static int t_vmx_ud(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK((uint32_t)r->regs[6] == 3, "#UD handler ran %lu times, expected 3", r->regs[6]);
-    CHECK(count(r, EXIT_REASON_VMON) == 1 && count(r, EXIT_REASON_VMREAD) == 1 && count(r, EXIT_REASON_INVEPT) == 1,
-          "VMXON %lu VMREAD %lu INVEPT %lu exits", count(r, EXIT_REASON_VMON), count(r, EXIT_REASON_VMREAD),
-          count(r, EXIT_REASON_INVEPT));
+    SELFTEST_CHECK((uint32_t)r->regs[6] == 3, "#UD handler ran %lu times, expected 3", r->regs[6]);
+    SELFTEST_CHECK(count(r, EXIT_REASON_VMON) == 1 && count(r, EXIT_REASON_VMREAD) == 1 && count(r, EXIT_REASON_INVEPT) == 1,
+                   "VMXON %lu VMREAD %lu INVEPT %lu exits", count(r, EXIT_REASON_VMON), count(r, EXIT_REASON_VMREAD),
+                   count(r, EXIT_REASON_INVEPT));
     return 0;
 }
 
@@ -367,8 +349,8 @@ static int t_two_vms(struct run *r)
     ok = ok && finish(r, WAIT_MS) == 0 && finish(&b, WAIT_MS) == 0;
     uint64_t ca = count(r, EXIT_REASON_CPUID), cb = count(&b, EXIT_REASON_CPUID);
     cleanup(&b);
-    CHECK(ok, "%s", why);
-    CHECK(ca == 20000 && cb == 30000, "CPUID exits %lu and %lu, expected 20000 and 30000", ca, cb);
+    SELFTEST_CHECK(ok, "%s", selftest_failure());
+    SELFTEST_CHECK(ca == 20000 && cb == 30000, "CPUID exits %lu and %lu, expected 20000 and 30000", ca, cb);
     return 0;
 }
 
@@ -378,11 +360,11 @@ static int t_msr(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK((uint32_t)r->regs[5] == 0x00070106, "PAT read back 0x%lx", r->regs[5]);
-    CHECK((uint32_t)r->regs[3] == 0x1801, "MISC_ENABLE 0x%lx, expected fast strings, BTS and PEBS unavailable",
-          r->regs[3]);
-    CHECK((uint32_t)r->regs[6] == 1, "#GP handler ran %lu times, expected 1", r->regs[6]);
-    CHECK(count(r, EXIT_REASON_MSR_WRITE) == 1 && count(r, EXIT_REASON_MSR_READ) == 3 &&
+    SELFTEST_CHECK((uint32_t)r->regs[5] == 0x00070106, "PAT read back 0x%lx", r->regs[5]);
+    SELFTEST_CHECK((uint32_t)r->regs[3] == 0x1801, "MISC_ENABLE 0x%lx, expected fast strings, BTS and PEBS unavailable",
+                   r->regs[3]);
+    SELFTEST_CHECK((uint32_t)r->regs[6] == 1, "#GP handler ran %lu times, expected 1", r->regs[6]);
+    SELFTEST_CHECK(count(r, EXIT_REASON_MSR_WRITE) == 1 && count(r, EXIT_REASON_MSR_READ) == 3 &&
               count(r, EXIT_REASON_INVD) == 1,
           "WRMSR %lu RDMSR %lu INVD %lu exits", count(r, EXIT_REASON_MSR_WRITE), count(r, EXIT_REASON_MSR_READ),
           count(r, EXIT_REASON_INVD));
@@ -399,14 +381,14 @@ static int t_two_vcpus(struct run *r)
     p.regs[6] = 5000;
     p.regs[3] = 1;
     int idx = vm_vcpu_create(r->vm, &p);
-    CHECK(idx == 1, "second vCPU: %d", idx);
-    CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", why);
+    SELFTEST_CHECK(idx == 1, "second vCPU: %d", idx);
+    SELFTEST_CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", selftest_failure());
     EXPECT_STOP(r, "halted");
-    CHECK(r->info.vcpus == 2, "%d vCPUs", r->info.vcpus);
-    CHECK(count(r, EXIT_REASON_CPUID) == 8000 && count(r, EXIT_REASON_HLT) == 2, "CPUID %lu HLT %lu",
-          count(r, EXIT_REASON_CPUID), count(r, EXIT_REASON_HLT));
+    SELFTEST_CHECK(r->info.vcpus == 2, "%d vCPUs", r->info.vcpus);
+    SELFTEST_CHECK(count(r, EXIT_REASON_CPUID) == 8000 && count(r, EXIT_REASON_HLT) == 2, "CPUID %lu HLT %lu",
+                   count(r, EXIT_REASON_CPUID), count(r, EXIT_REASON_HLT));
     uint64_t regs1[16];
-    CHECK(vm_get_regs(r->vm, 1, regs1) == 0 && regs1[6] == 0, "vCPU 1 RSI 0x%lx", regs1[6]);
+    SELFTEST_CHECK(vm_get_regs(r->vm, 1, regs1) == 0 && regs1[6] == 0, "vCPU 1 RSI 0x%lx", regs1[6]);
     return 0;
 }
 
@@ -417,7 +399,7 @@ static int t_vmcs_fields(struct run *r)
 {
     UNUSED(r);
     uint64_t vmcs = vmcs_alloc();
-    CHECK(vmcs && vmptrld(vmcs) == 0, "no VMCS");
+    SELFTEST_CHECK(vmcs && vmptrld(vmcs) == 0, "no VMCS");
     int unsupported = 0, bad = 0;
     const char *bad_name = "";
     for (size_t i = 0; i < vmcs_field_count(); i++) {
@@ -439,7 +421,7 @@ static int t_vmcs_fields(struct run *r)
         }
     }
     vmcs_free(vmcs);
-    CHECK(bad == 0, "%d fields misbehave, e.g. %s", bad, bad_name);
+    SELFTEST_CHECK(bad == 0, "%d fields misbehave, e.g. %s", bad, bad_name);
     kprintf("vmx: %lu VMCS fields: %lu read/written, %d not supported by this CPU\n", vmcs_field_count(),
             vmcs_field_count() - (size_t)unsupported, unsupported);
     return 0;
@@ -451,13 +433,13 @@ static int t_entry_check(struct run *r)
 {
     *r = GUEST_RUN(guest_long64, VMX_MODE_LONG64, 0x20000, 0);
     int err = vm_create(&r->vm);
-    CHECK(err == 0, "vm_create: %d", err);
+    SELFTEST_CHECK(err == 0, "vm_create: %d", err);
     struct vm_vcpu_params p = {.mode = VMX_MODE_LONG64, .entry = GUEST_BASE, .rsp = 0x8000, .cr3 = 1ull << 51};
-    CHECK(vm_vcpu_create(r->vm, &p) == 0, "vm_vcpu_create");
-    CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", why);
-    CHECK(r->info.stop_kind == VM_STOP_ENTRY_FAILED, "stop kind %d (%s)", r->info.stop_kind, r->info.stop_text);
+    SELFTEST_CHECK(vm_vcpu_create(r->vm, &p) == 0, "vm_vcpu_create");
+    SELFTEST_CHECK(vm_start(r->vm) == 0 && finish(r, WAIT_MS) == 0, "run: %s", selftest_failure());
+    SELFTEST_CHECK(r->info.stop_kind == VM_STOP_ENTRY_FAILED, "stop kind %d (%s)", r->info.stop_kind, r->info.stop_text);
     EXPECT_STOP(r, "entry failed: SDM 26.3.1.1: guest CR3 beyond MAXPHYADDR");
-    CHECK(vmx_stats_total_exits(&r->stats) == 0, "the guest ran");
+    SELFTEST_CHECK(vmx_stats_total_exits(&r->stats) == 0, "the guest ran");
     return 0;
 }
 
@@ -477,23 +459,23 @@ static int t_cpuid_leaves(struct run *r)
     for (int i = 0; i < n; i++) {
         if (EXIT_REASON_BASIC(trace[i].reason) != EXIT_REASON_CPUID)
             continue;
-        CHECK(k < ARRAY_SIZE(want), "more than %zu CPUID exits traced", ARRAY_SIZE(want));
-        CHECK(trace[i].qualification == want[k], "CPUID exit %zu: leaf 0x%lx traced, expected 0x%lx", k,
-              trace[i].qualification, want[k]);
+        SELFTEST_CHECK(k < ARRAY_SIZE(want), "more than %zu CPUID exits traced", ARRAY_SIZE(want));
+        SELFTEST_CHECK(trace[i].qualification == want[k], "CPUID exit %zu: leaf 0x%lx traced, expected 0x%lx", k,
+                       trace[i].qualification, want[k]);
         k++;
     }
-    CHECK(k == ARRAY_SIZE(want), "%zu CPUID exits traced", k);
+    SELFTEST_CHECK(k == ARRAY_SIZE(want), "%zu CPUID exits traced", k);
     struct vm_handle h = {.used = true, .id = vm_id(r->vm), .vm = r->vm};
     vm_handles_lock();
     vm_record_stats(&h, &st);
     vm_handles_unlock();
-    CHECK(st.cpuid_leaves[0].key == 0 && st.cpuid_leaves[0].count == 3, "top leaf 0x%lx x%lu",
-          st.cpuid_leaves[0].key, st.cpuid_leaves[0].count);
-    CHECK(st.cpuid_leaves[1].key == 1 && st.cpuid_leaves[1].count == 2, "second leaf 0x%lx x%lu",
-          st.cpuid_leaves[1].key, st.cpuid_leaves[1].count);
-    CHECK(st.cpuid_leaves[2].key == 0x40000000 && st.cpuid_leaves[2].count == 1, "third leaf 0x%lx x%lu",
-          st.cpuid_leaves[2].key, st.cpuid_leaves[2].count);
-    CHECK(st.cpuid_leaves[3].count == 0, "a fourth leaf 0x%lx", st.cpuid_leaves[3].key);
+    SELFTEST_CHECK(st.cpuid_leaves[0].key == 0 && st.cpuid_leaves[0].count == 3, "top leaf 0x%lx x%lu",
+                   st.cpuid_leaves[0].key, st.cpuid_leaves[0].count);
+    SELFTEST_CHECK(st.cpuid_leaves[1].key == 1 && st.cpuid_leaves[1].count == 2, "second leaf 0x%lx x%lu",
+                   st.cpuid_leaves[1].key, st.cpuid_leaves[1].count);
+    SELFTEST_CHECK(st.cpuid_leaves[2].key == 0x40000000 && st.cpuid_leaves[2].count == 1, "third leaf 0x%lx x%lu",
+                   st.cpuid_leaves[2].key, st.cpuid_leaves[2].count);
+    SELFTEST_CHECK(st.cpuid_leaves[3].count == 0, "a fourth leaf 0x%lx", st.cpuid_leaves[3].key);
     return 0;
 }
 
@@ -509,18 +491,18 @@ static int t_xsetbv(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK((uint32_t)r->regs[7] == 7, "XGETBV after XSETBV 7 gave 0x%x", (uint32_t)r->regs[7]);
-    CHECK((uint32_t)r->regs[5] == 3, "XGETBV after XSETBV 3 gave 0x%x", (uint32_t)r->regs[5]);
-    CHECK((r->regs[6] & 0xFFFF) == 5, "%lu #GPs for the 5 invalid XSETBVs", r->regs[6] & 0xFFFF);
-    CHECK(count(r, EXIT_REASON_XSETBV) == 7, "%lu XSETBV exits, expected 7", count(r, EXIT_REASON_XSETBV));
+    SELFTEST_CHECK((uint32_t)r->regs[7] == 7, "XGETBV after XSETBV 7 gave 0x%x", (uint32_t)r->regs[7]);
+    SELFTEST_CHECK((uint32_t)r->regs[5] == 3, "XGETBV after XSETBV 3 gave 0x%x", (uint32_t)r->regs[5]);
+    SELFTEST_CHECK((r->regs[6] & 0xFFFF) == 5, "%lu #GPs for the 5 invalid XSETBVs", r->regs[6] & 0xFFFF);
+    SELFTEST_CHECK(count(r, EXIT_REASON_XSETBV) == 7, "%lu XSETBV exits, expected 7", count(r, EXIT_REASON_XSETBV));
     uint32_t ecx = 0;
     vm_read(r->vm, 0x3000, &ecx, sizeof(ecx));
-    CHECK(ecx & (1u << 27), "CPUID.1:ECX 0x%x without OSXSAVE after the guest set CR4.OSXSAVE", ecx);
-    CHECK(ecx & (1u << 26), "CPUID.1:ECX 0x%x without XSAVE", ecx);
+    SELFTEST_CHECK(ecx & (1u << 27), "CPUID.1:ECX 0x%x without OSXSAVE after the guest set CR4.OSXSAVE", ecx);
+    SELFTEST_CHECK(ecx & (1u << 26), "CPUID.1:ECX 0x%x without XSAVE", ecx);
     cli();
     uint64_t host = xcr0_read();
     sti();
-    CHECK(host == vmx.host_xcr0, "host XCR0 0x%lx after the run, expected 0x%lx", host, vmx.host_xcr0);
+    SELFTEST_CHECK(host == vmx.host_xcr0, "host XCR0 0x%lx after the run, expected 0x%lx", host, vmx.host_xcr0);
     return 0;
 }
 
@@ -536,13 +518,13 @@ static int t_string_edges(struct run *r)
     ksnprintf(want, sizeof(want), "EPT violation: write at GPA 0x20000 (rip 0x%lx)",
               (uint64_t)(GUEST_BASE + (guest_string_edges_insb - guest_string_edges)));
     EXPECT_STOP(r, want);
-    CHECK(r->info.stop_kind == VM_STOP_EPT_VIOLATION, "stop kind %d", r->info.stop_kind);
+    SELFTEST_CHECK(r->info.stop_kind == VM_STOP_EPT_VIOLATION, "stop kind %d", r->info.stop_kind);
     char out[VM_CONSOLE_CAPTURE];
     vm_get_console(r->vm, out, sizeof(out));
-    CHECK(strcmp(out, "a\n") == 0, "console '%s'", out);   /* 0xE9 prints the low byte */
+    SELFTEST_CHECK(strcmp(out, "a\n") == 0, "console '%s'", out);   /* 0xE9 prints the low byte */
     uint32_t in = 0;
     vm_read(r->vm, 0x3FFE, &in, sizeof(in));
-    CHECK(in == 0xFFFFFFFFu, "INSD across pages stored 0x%x", in);
+    SELFTEST_CHECK(in == 0xFFFFFFFFu, "INSD across pages stored 0x%x", in);
     return 0;
 }
 
@@ -554,8 +536,8 @@ static int t_string_pf(struct run *r)
     if (run_guest(r) < 0)
         return -1;
     EXPECT_STOP(r, "halted");
-    CHECK(r->regs[0] == 0x40000000, "#PF with CR2 0x%lx, expected 0x40000000", r->regs[0]);
-    CHECK(r->regs[3] == 0, "#PF error code 0x%lx, expected 0", r->regs[3]);
+    SELFTEST_CHECK(r->regs[0] == 0x40000000, "#PF with CR2 0x%lx, expected 0x40000000", r->regs[0]);
+    SELFTEST_CHECK(r->regs[3] == 0, "#PF error code 0x%lx, expected 0", r->regs[3]);
     return 0;
 }
 
@@ -567,7 +549,7 @@ static int t_bench(struct run *r)
     EXPECT_STOP(r, "halted");
     uint64_t with = (uint32_t)r->regs[7], without = (uint32_t)r->regs[3];
     const struct vmx_exit_stat *s = &r->stats.exits[EXIT_REASON_CPUID];
-    CHECK(s->count == BENCH_LOOPS, "%lu CPUID exits", s->count);
+    SELFTEST_CHECK(s->count == BENCH_LOOPS, "%lu CPUID exits", s->count);
     kprintf("vmx bench: %d CPUIDs: %lu cycles per round trip (guest-measured), host handling mean %lu min %lu "
             "max %lu cycles\n",
             BENCH_LOOPS, (with - without) / BENCH_LOOPS, s->total_cycles / s->count, s->min_cycles, s->max_cycles);
@@ -603,7 +585,7 @@ static void vmx_selftest_thread(void *arg)
         if (only && strcmp(only, cases[i].name) != 0)
             continue;
         struct run r = {0};
-        why[0] = '\0';
+        selftest_failure_clear();
         int rc = cases[i].fn(&r);
         if (rc < 0 && r.vm)
             vm_get_info(r.vm, &r.info);
@@ -612,7 +594,7 @@ static void vmx_selftest_thread(void *arg)
             kprintf("vmx selftest %s: ok\n", cases[i].name);
             passed++;
         } else {
-            kprintf("vmx selftest %s: FAILED (%s)\n", cases[i].name, why);
+            kprintf("vmx selftest %s: FAILED (%s)\n", cases[i].name, selftest_failure());
             failed++;
         }
     }

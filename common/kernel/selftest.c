@@ -14,6 +14,29 @@
 #include "kstring.h"
 #include "power.h"
 
+static char failure[200];
+
+int selftest_fail(const char *fmt, ...)
+{
+    char msg[sizeof(failure)];   /* fmt's arguments may include failure itself */
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    strlcpy(failure, msg, sizeof(failure));
+    return -1;
+}
+
+const char *selftest_failure(void)
+{
+    return failure;
+}
+
+void selftest_failure_clear(void)
+{
+    failure[0] = '\0';
+}
+
 extern const struct selftest selftests_start[];
 extern const struct selftest selftests_end[];
 
