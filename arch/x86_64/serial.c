@@ -14,59 +14,38 @@
 #include "console_input.h"
 #include "irq.h"
 #include "panic.h"
+#include "uart_16550.h"
 #include "x86.h"
 
 #define COM1 0x3F8
-#define REG_DATA 0
-#define REG_IER 1
-#define REG_IIR 2
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
-#define LSR_TRANSMITTER_EMPTY 0x40         /* holding and shift register both empty */
-#define IER_RX_AVAILABLE 0x01
-#define IER_TX_EMPTY 0x02               /* interrupt when the holding register (FIFO) is empty */
-#define TX_FIFO_DEPTH 16                /* 16550A transmit FIFO, enabled by FCR bit 0 */
-#define FCR_ENABLE_CLEAR_TRIGGER1 0x07  /* FIFOs on, both cleared, IRQ at 1 byte */
-#define MCR_DTR_RTS_OUT2 0x0B           /* OUT2 gates the IRQ line on PCs */
-#define LSR_NO_UART 0xFF                /* what reads of an absent port return */
 
 void serial_init(void)
 {
-    outb(COM1 + REG_IER, 0x00);        /* no interrupts yet */
-    outb(COM1 + REG_LCR, 0x80);        /* DLAB on */
-    outb(COM1 + 0, 0x01);              /* divisor 1 = 115200 baud */
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + REG_LCR, 0x03);        /* 8N1, DLAB off */
-    outb(COM1 + REG_FCR, FCR_ENABLE_CLEAR_TRIGGER1);
-    outb(COM1 + REG_MCR, MCR_DTR_RTS_OUT2);
+    uart_16550_setup(COM1);
 }
 
 static uint8_t ier;                      /* the interrupts enabled now */
 static serial_tx_source tx_source;
-static bool tx_on;                       /* IER_TX_EMPTY set: the interrupt refills the FIFO */
+static bool tx_on;                       /* UART_IER_TX_EMPTY set: the interrupt refills the FIFO */
 
 static void set_ier(uint8_t value)
 {
     ier = value;
-    outb(COM1 + REG_IER, ier);
+    outb(COM1 + UART_REG_IER, ier);
 }
 
 void serial_putc(char c)
 {
     if (c == '\n')
         serial_putc('\r');
-    while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
+    while (!(inb(COM1 + UART_REG_LSR) & UART_LSR_THR_EMPTY))
         cpu_relax();
-    outb(COM1 + REG_DATA, (uint8_t)c);
+    outb(COM1 + UART_REG_DATA, (uint8_t)c);
 }
 
 void serial_flush(void)
 {
-    while (!(inb(COM1 + REG_LSR) & LSR_TRANSMITTER_EMPTY))
+    while (!(inb(COM1 + UART_REG_LSR) & UART_LSR_TRANSMITTER_EMPTY))
         cpu_relax();
 }
 
@@ -76,8 +55,8 @@ void serial_flush(void)
 static void serial_drain(void)
 {
     uint8_t lsr;
-    while ((lsr = inb(COM1 + REG_LSR)) != LSR_NO_UART && (lsr & LSR_DATA_READY))
-        console_input_push((char)inb(COM1 + REG_DATA));
+    while ((lsr = inb(COM1 + UART_REG_LSR)) != UART_LSR_NO_UART && (lsr & UART_LSR_DATA_READY))
+        console_input_push((char)inb(COM1 + UART_REG_DATA));
 }
 
 /* The holding register is empty: fill the FIFO from the source, half its
@@ -85,22 +64,22 @@ static void serial_drain(void)
    A source that has nothing more turns the interrupt off. */
 static void tx_fill(void)
 {
-    char buf[TX_FIFO_DEPTH / 2];
-    if (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
+    char buf[UART_TX_FIFO_DEPTH / 2];
+    if (!(inb(COM1 + UART_REG_LSR) & UART_LSR_THR_EMPTY))
         return;                        /* still sending what the last fill gave */
-    for (unsigned slots = TX_FIFO_DEPTH; slots >= 2;) {
+    for (unsigned slots = UART_TX_FIFO_DEPTH; slots >= 2;) {
         size_t n = tx_source(buf, slots / 2);
         if (n == 0) {
             tx_on = false;
-            set_ier(ier & ~IER_TX_EMPTY);
+            set_ier(ier & ~UART_IER_TX_EMPTY);
             return;
         }
         for (size_t i = 0; i < n; i++) {
             if (buf[i] == '\n') {
-                outb(COM1 + REG_DATA, '\r');
+                outb(COM1 + UART_REG_DATA, '\r');
                 slots--;
             }
-            outb(COM1 + REG_DATA, (uint8_t)buf[i]);
+            outb(COM1 + UART_REG_DATA, (uint8_t)buf[i]);
             slots--;
         }
     }
@@ -109,7 +88,7 @@ static void tx_fill(void)
 static void serial_irq(struct trap_frame *f)
 {
     UNUSED(f);
-    inb(COM1 + REG_IIR);               /* read the cause (acknowledges THR-empty ones) */
+    inb(COM1 + UART_REG_IIR);               /* read the cause (acknowledges THR-empty ones) */
     serial_drain();
     if (tx_on)
         tx_fill();
@@ -117,15 +96,15 @@ static void serial_irq(struct trap_frame *f)
        ran (QEMU empties the FIFO at once) would keep the line high and never
        interrupt again. Disabling and re-enabling every source drops the
        line and raises it anew for whatever is still pending. */
-    outb(COM1 + REG_IER, 0);
-    outb(COM1 + REG_IER, ier);
+    outb(COM1 + UART_REG_IER, 0);
+    outb(COM1 + UART_REG_IER, ier);
 }
 
 void serial_enable_receive(void)
 {
     if (irq_register(IRQ_COM1, serial_irq) != 0)
         panic("serial: IRQ 4 already taken");
-    set_ier(ier | IER_RX_AVAILABLE);
+    set_ier(ier | UART_IER_RX_AVAILABLE);
     serial_drain();                    /* bytes that arrived before we listened */
 }
 
@@ -139,11 +118,11 @@ void serial_tx_kick(void)
     if (tx_on || !tx_source)
         return;
     tx_on = true;
-    set_ier(ier | IER_TX_EMPTY);       /* the UART interrupts at once: the FIFO is empty or will be */
+    set_ier(ier | UART_IER_TX_EMPTY);       /* the UART interrupts at once: the FIFO is empty or will be */
 }
 
 void serial_tx_stop(void)
 {
     tx_on = false;
-    set_ier(ier & ~IER_TX_EMPTY);
+    set_ier(ier & ~UART_IER_TX_EMPTY);
 }

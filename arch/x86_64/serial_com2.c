@@ -15,25 +15,10 @@
 #include "serial_com2.h"
 #include "errno.h"
 #include "irq.h"
+#include "uart_16550.h"
 #include "x86.h"
 
 #define COM2 0x2F8
-#define REG_DATA 0
-#define REG_IER 1
-#define REG_IIR 2
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-#define LCR_DLAB 0x80
-#define LCR_8N1 0x03
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
-#define LSR_NO_UART 0xFF                /* reads of an absent port */
-#define IER_RX_AVAILABLE 0x01
-#define MCR_DTR_RTS_OUT2 0x0B           /* OUT2 gates the IRQ line on PCs */
-#define FCR_ENABLE_CLEAR_TRIGGER1 0x07  /* FIFOs on, both cleared, IRQ at 1 byte */
-#define DIVISOR_115200 1                /* 1.8432 MHz / (16 * 115200) */
 
 static void (*byte_handler)(uint8_t byte, void *frame);
 
@@ -41,26 +26,21 @@ size_t com2_init(uint8_t *early, size_t max)
 {
     size_t n = 0;
     int c;
-    outb(COM2 + REG_IER, 0x00);
+    outb(COM2 + UART_REG_IER, 0x00);
     while (n < max && (c = com2_poll()) >= 0)
         early[n++] = (uint8_t)c;
-    outb(COM2 + REG_LCR, LCR_DLAB);
-    outb(COM2 + REG_DATA, DIVISOR_115200);
-    outb(COM2 + REG_IER, 0x00);         /* divisor high byte while DLAB = 1 */
-    outb(COM2 + REG_LCR, LCR_8N1);
-    outb(COM2 + REG_FCR, FCR_ENABLE_CLEAR_TRIGGER1);
-    outb(COM2 + REG_MCR, MCR_DTR_RTS_OUT2);
+    uart_16550_setup(COM2);
     return n;
 }
 
 void com2_putc(uint8_t c)
 {
-    for (int spins = 0; !(inb(COM2 + REG_LSR) & LSR_THR_EMPTY); spins++) {
+    for (int spins = 0; !(inb(COM2 + UART_REG_LSR) & UART_LSR_THR_EMPTY); spins++) {
         if (spins > 1000000)
             return;                     /* no UART there: drop rather than hang */
         cpu_relax();
     }
-    outb(COM2 + REG_DATA, c);
+    outb(COM2 + UART_REG_DATA, c);
 }
 
 void com2_write(const char *data, size_t n)
@@ -71,17 +51,17 @@ void com2_write(const char *data, size_t n)
 
 int com2_poll(void)
 {
-    uint8_t lsr = inb(COM2 + REG_LSR);
-    if (lsr == LSR_NO_UART || !(lsr & LSR_DATA_READY))
+    uint8_t lsr = inb(COM2 + UART_REG_LSR);
+    if (lsr == UART_LSR_NO_UART || !(lsr & UART_LSR_DATA_READY))
         return -1;
-    return inb(COM2 + REG_DATA);
+    return inb(COM2 + UART_REG_DATA);
 }
 
 /* Edge-triggered PIC: read until empty, or the line stays high and silent. */
 static void com2_irq(struct trap_frame *f)
 {
     int c;
-    inb(COM2 + REG_IIR);
+    inb(COM2 + UART_REG_IIR);
     while ((c = com2_poll()) >= 0)
         byte_handler((uint8_t)c, f);
 }
@@ -92,6 +72,6 @@ int com2_enable_receive(void (*on_byte)(uint8_t byte, void *frame))
     int rc = irq_register(IRQ_COM2, com2_irq);
     if (rc < 0)
         return rc;
-    outb(COM2 + REG_IER, IER_RX_AVAILABLE);
+    outb(COM2 + UART_REG_IER, UART_IER_RX_AVAILABLE);
     return 0;
 }
